@@ -1,0 +1,72 @@
+package dev.tune4j.model.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.NormalInitializer;
+import java.util.IdentityHashMap;
+import java.util.Map;
+
+/**
+ * Base of tune4j's transformer blocks: children are named exactly as Hugging Face names the submodules
+ * ({@code self_attn}, {@code q_proj}, {@code layers.0}), so {@link ParameterNames#of} yields HF parameter names such as
+ * {@code model.layers.0.self_attn.q_proj.weight} and checkpoints map 1:1.
+ *
+ * <p>Every child is registered with the input shape it will see, so {@link #initialize} needs no sample input. The
+ * rule for memory: in every op keep the activation as the first operand, so results attach to the caller's
+ * (per-step) manager rather than to a parameter's manager.
+ */
+public abstract class HfBlock extends AbstractBlock {
+    private final Map<Block, Shape> childInputShapes = new IdentityHashMap<>();
+
+    /** Registers {@code block} under its HF name; {@code inputShape} is what its initialization sees. */
+    protected final <B extends Block> B child(String name, B block, Shape inputShape) {
+        addChildBlock(name, block);
+        childInputShapes.put(block, inputShape);
+        return block;
+    }
+
+    /** A HF {@code nn.Linear(in, out, bias)} child: weight {@code [out, in]} as in PyTorch. */
+    protected final Block linear(String name, long in, long out, boolean bias) {
+        return child(name, Linear.builder().setUnits(out).optBias(bias).build(), new Shape(1, in));
+    }
+
+    /** A parameter of a fixed shape named as HF names it. */
+    protected final Parameter parameter(String name, Parameter.Type type, Shape shape) {
+        return addParameter(Parameter.builder().setName(name).setType(type).optShape(shape).build());
+    }
+
+    /**
+     * Initializes every parameter as Hugging Face does for a fresh model: matrices and embeddings normal(0, 0.02),
+     * biases zero, norm weights one. Seed the engine ({@code Engine.getInstance().setRandomSeed}) first for a
+     * reproducible model.
+     */
+    protected final void initializeLikeHuggingFace(NDManager manager, DataType dataType, Shape inputShape) {
+        setInitializer(new NormalInitializer(0.02f), Parameter.Type.WEIGHT);
+        initialize(manager, dataType, inputShape);
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        for (Block child : children.values()) {
+            child.initialize(manager, dataType, childInputShapes.get(child));
+        }
+    }
+
+    /** Runs a single-input, single-output child. */
+    protected static NDArray apply(Block child, ParameterStore store, NDArray input, boolean training) {
+        return child.forward(store, new NDList(input), training).singletonOrThrow();
+    }
+
+    /** The array of a parameter of this block on {@code like}'s device. */
+    protected static NDArray value(ParameterStore store, Parameter parameter, NDArray like, boolean training) {
+        return store.getValue(parameter, like.getDevice(), training);
+    }
+}
