@@ -80,6 +80,15 @@ public final class ConfigJson {
         problems.add(message);
     }
 
+    /** Builds the config, prefixing a validation failure of its constructor with the source's name. */
+    public <T> T validated(java.util.function.Supplier<T> constructor) {
+        try {
+            return constructor.get();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(source + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Throws one exception naming every problem found so far. */
     public void check() {
         if (!problems.isEmpty()) {

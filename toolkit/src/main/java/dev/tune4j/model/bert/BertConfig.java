@@ -85,20 +85,20 @@ public record BertConfig(
         if (!positions.equals("absolute")) {
             json.problem("position_embedding_type '" + positions + "' is not supported (only absolute)");
         }
-        var config = new BertConfig(
-                json.requiredInt("vocab_size"),
-                json.requiredInt("hidden_size"),
-                json.requiredInt("num_hidden_layers"),
-                json.requiredInt("num_attention_heads"),
-                json.requiredInt("intermediate_size"),
-                json.requiredInt("max_position_embeddings"),
-                json.optionalInt("type_vocab_size", 2),
-                json.optionalDouble("layer_norm_eps", 1e-12),
-                json.optionalDouble("hidden_dropout_prob", 0.1),
-                json.optionalDouble("attention_probs_dropout_prob", 0.1),
-                json.optionalInt("pad_token_id", 0));
+        int vocab = json.requiredInt("vocab_size");
+        int hidden = json.requiredInt("hidden_size");
+        int layers = json.requiredInt("num_hidden_layers");
+        int heads = json.requiredInt("num_attention_heads");
+        int intermediate = json.requiredInt("intermediate_size");
+        int positionCount = json.requiredInt("max_position_embeddings");
+        int types = json.optionalInt("type_vocab_size", 2);
+        double eps = json.optionalDouble("layer_norm_eps", 1e-12);
+        double hiddenDropout = json.optionalDouble("hidden_dropout_prob", 0.1);
+        double attentionDropout = json.optionalDouble("attention_probs_dropout_prob", 0.1);
+        int pad = json.optionalInt("pad_token_id", 0);
         json.check();
-        return config;
+        return json.validated(() -> new BertConfig(vocab, hidden, layers, heads, intermediate, positionCount, types,
+                eps, hiddenDropout, attentionDropout, pad));
     }
 
     @Override

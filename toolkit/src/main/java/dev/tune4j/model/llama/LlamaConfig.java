@@ -104,24 +104,24 @@ public record LlamaConfig(
         if (json.optionalBoolean("attention_bias", false) || json.optionalBoolean("mlp_bias", false)) {
             json.problem("attention_bias/mlp_bias true is not supported (Llama-2 has no biases)");
         }
-        var config = new LlamaConfig(
-                json.requiredInt("vocab_size"),
-                json.requiredInt("hidden_size"),
-                json.requiredInt("intermediate_size"),
-                json.requiredInt("num_hidden_layers"),
-                heads,
-                json.optionalInt("num_key_value_heads", heads),
-                json.requiredInt("max_position_embeddings"),
-                json.optionalDouble("rms_norm_eps", Double.NaN),
-                Double.isNaN(ropeTheta) ? 10000.0 : ropeTheta,
-                json.optionalBoolean("tie_word_embeddings", false),
-                json.optionalInt("bos_token_id", 1),
-                json.optionalInt("eos_token_id", 2));
-        if (Double.isNaN(config.rmsNormEps())) {
+        int vocab = json.requiredInt("vocab_size");
+        int hidden = json.requiredInt("hidden_size");
+        int intermediate = json.requiredInt("intermediate_size");
+        int layers = json.requiredInt("num_hidden_layers");
+        int kvHeads = json.optionalInt("num_key_value_heads", heads);
+        int positions = json.requiredInt("max_position_embeddings");
+        double eps = json.optionalDouble("rms_norm_eps", Double.NaN);
+        if (Double.isNaN(eps)) {
             json.problem("missing required key 'rms_norm_eps'");
         }
+        boolean tied = json.optionalBoolean("tie_word_embeddings", false);
+        int bos = json.optionalInt("bos_token_id", 1);
+        int eos = json.optionalInt("eos_token_id", 2);
         json.check();
-        return config;
+        double theta = Double.isNaN(ropeTheta) ? 10000.0 : ropeTheta;
+        return json.validated(
+                () -> new LlamaConfig(vocab, hidden, intermediate, layers, heads, kvHeads, positions, eps, theta, tied,
+                        bos, eos));
     }
 
     private static void positive(String key, int value) {
