@@ -69,8 +69,8 @@ final class LlamaTokenizerConverter {
         }
         byte[] mergeBytes = Base64.getDecoder().decode(stringConstant(source, MERGES_CONSTANT, javascript));
         if (mergeBytes.length != MERGE_COUNT * 4) {
-            throw new IOException(javascript + ": " + MERGES_CONSTANT + " holds " + mergeBytes.length + " bytes, expected "
-                    + MERGE_COUNT + " merges of 4 bytes (two uint16 ids)");
+            throw new IOException(javascript + ": " + MERGES_CONSTANT + " holds " + mergeBytes.length
+                    + " bytes, expected " + MERGE_COUNT + " merges of 4 bytes (two uint16 ids)");
         }
         ByteBuffer buffer = ByteBuffer.wrap(mergeBytes).order(ByteOrder.LITTLE_ENDIAN);
         int[][] merges = new int[MERGE_COUNT][];

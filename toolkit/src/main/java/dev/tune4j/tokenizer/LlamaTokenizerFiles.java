@@ -15,6 +15,11 @@ import java.nio.file.Path;
  * <p>The file is never part of tune4j's sources: the vocabulary is Meta's, under the Llama 2 Community License, so it
  * is fetched by package name and converted on the user's machine. Ids: {@code <unk>} 0, {@code <s>} 1,
  * {@code </s>} 2; there is no pad token (see {@link Tokenizers}).
+ *
+ * <p>It encodes exactly as SentencePiece does (checked against SentencePiece 0.1.97 on 5,940 lines and random strings,
+ * and in the tests against a scalar SentencePiece twin), with two inherent differences: the literal strings
+ * {@code <unk>}, {@code <s>} and {@code </s>} in text become the special tokens (SentencePiece spells them out), and,
+ * as in SentencePiece, a literal {@code ▁} in text decodes as a space.
  */
 public final class LlamaTokenizerFiles {
     /** npm {@code llama-tokenizer-js@1.2.2}, the tarball's sha256 (its npm sha512 integrity was checked too). */

@@ -102,9 +102,9 @@ public final class NpmPackage {
         try {
             process = builder.start();
         } catch (IOException e) {
-            throw new IOException("'" + npmCommand + "' could not be started, but it is needed once to fetch npm package "
-                    + source.spec() + ": install Node.js and npm (Debian/Ubuntu package 'npm') and put npm on the "
-                    + "PATH (" + e.getMessage() + ")", e);
+            throw new IOException("'" + npmCommand + "' could not be started, but it is needed once to fetch npm "
+                    + "package " + source.spec() + ": install Node.js and npm (Debian/Ubuntu package 'npm') and put "
+                    + "npm on the PATH (" + e.getMessage() + ")", e);
         }
         int exit;
         try {
@@ -151,7 +151,8 @@ public final class NpmPackage {
                 }
                 Path out = root.resolve(relative).normalize();
                 if (!out.startsWith(root) || out.equals(root)) {
-                    throw new IOException("archive " + tgz + " has entry '" + name + "' outside its top folder; refused");
+                    throw new IOException(
+                            "archive " + tgz + " has entry '" + name + "' outside its top folder; refused");
                 }
                 if (entry.isDirectory()) {
                     Files.createDirectories(out);
