@@ -1,0 +1,78 @@
+package dev.tune4j.tokenizer;
+
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Loads a Hugging Face {@code tokenizer.json} from a path into Deep Java Library's {@link HuggingFaceTokenizer}, with
+ * an explicit maximum length (without one DJL warns, and it caps any length at its default "modelMaxLength" of 512),
+ * truncation on, and the model's special tokens added ({@code <s>} for Llama, {@code [CLS]}/{@code [SEP]} for BERT).
+ * Never loads by hub name, so nothing is downloaded.
+ *
+ * <p><b>Padding pitfall.</b> Llama-2 has no pad token. When a tokenizer.json defines none, DJL pads with the string
+ * {@code [PAD]} and <b>id 0</b>, which for Llama is {@code <unk>}. Padded positions therefore carry a real id: always
+ * use the attention mask, both in attention and to mask the labels (set labels at mask 0 to an ignore index) so the
+ * loss never trains on padding. BERT's {@code [PAD]} is id 0 as well, but it is a real pad token.
+ *
+ * <p>The returned tokenizer holds native memory: close it (try-with-resources).
+ */
+public final class Tokenizers {
+    private static final String MODEL_MAX_LENGTH = "modelMaxLength";
+
+    private Tokenizers() {}
+
+    /**
+     * Loads a tokenizer that truncates to {@code maxLength} tokens (special tokens included) and does not pad; pad
+     * batches yourself (dynamic padding) and keep the attention mask.
+     *
+     * @param tokenizerJson a {@code tokenizer.json} file
+     * @param maxLength the longest encoding, at least 1
+     * @throws NoSuchFileException if {@code tokenizerJson} is not a file
+     * @throws IOException if DJL cannot read or parse it
+     */
+    public static HuggingFaceTokenizer load(Path tokenizerJson, int maxLength) throws IOException {
+        return build(tokenizerJson, maxLength, false);
+    }
+
+    /**
+     * Loads a tokenizer that truncates and pads every encoding to exactly {@code maxLength} tokens. See the padding
+     * pitfall in the class documentation.
+     *
+     * @param tokenizerJson a {@code tokenizer.json} file
+     * @param maxLength the length of every encoding, at least 1
+     * @throws NoSuchFileException if {@code tokenizerJson} is not a file
+     * @throws IOException if DJL cannot read or parse it
+     */
+    public static HuggingFaceTokenizer loadPadded(Path tokenizerJson, int maxLength) throws IOException {
+        return build(tokenizerJson, maxLength, true);
+    }
+
+    private static HuggingFaceTokenizer build(Path tokenizerJson, int maxLength, boolean padToMaxLength)
+            throws IOException {
+        if (maxLength < 1) {
+            throw new IllegalArgumentException("maxLength must be at least 1, got " + maxLength
+                    + " (loading tokenizer " + tokenizerJson + ")");
+        }
+        if (!Files.isRegularFile(tokenizerJson)) {
+            throw new NoSuchFileException(tokenizerJson.toString(), null,
+                    "no tokenizer.json file here; create it with LlamaTokenizerFiles.ensure() or "
+                            + "BertTokenizerFiles.minilm(), or pass the path of an existing tokenizer.json file");
+        }
+        // DJL caps maxLength at "modelMaxLength" (512 unless a tokenizer_config.json says otherwise); lift the cap
+        HuggingFaceTokenizer.Builder builder = HuggingFaceTokenizer.builder(Map.of(MODEL_MAX_LENGTH, maxLength))
+                .optTokenizerPath(tokenizerJson)
+                .optAddSpecialTokens(true)
+                .optMaxLength(maxLength)
+                .optTruncation(true);
+        if (padToMaxLength) {
+            builder.optPadToMaxLength();
+        } else {
+            builder.optPadding(false);
+        }
+        return builder.build();
+    }
+}
