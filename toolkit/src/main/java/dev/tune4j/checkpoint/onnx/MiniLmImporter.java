@@ -123,7 +123,9 @@ public final class MiniLmImporter {
         Path target = outputDirectory.toAbsolutePath().normalize();
         refuseNonEmpty(target);
         Path parent = Files.createDirectories(target.getParent());
-        Path staging = Files.createTempDirectory(parent, "." + target.getFileName() + ".importing-");
+        // Not createTempDirectory: its 0700 permissions would stay on the imported directory.
+        Path staging = Files.createDirectory(parent.resolve("." + target.getFileName() + ".importing-"
+                + ProcessHandle.current().pid() + "-" + System.nanoTime()));
         try {
             Path onnx = locateOnnx(staging, progress);
             try (OnnxModel model = OnnxModelReader.read(onnx)) {
