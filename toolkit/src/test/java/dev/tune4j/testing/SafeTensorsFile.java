@@ -32,8 +32,8 @@ public record SafeTensorsFile(long headerLength, Map<String, Object> header, Byt
             long headerLength = length.flip().getLong();
             ByteBuffer json = ByteBuffer.allocate(Math.toIntExact(headerLength));
             readFully(channel, json);
-            Map<String, Object> header = new ObjectMapper().readValue(
-                    new String(json.array(), StandardCharsets.UTF_8), new TypeReference<LinkedHashMap<String, Object>>() {});
+            Map<String, Object> header = new ObjectMapper().readValue(new String(json.array(), StandardCharsets.UTF_8),
+                    new TypeReference<LinkedHashMap<String, Object>>() {});
             ByteBuffer data = ByteBuffer.allocate(Math.toIntExact(channel.size() - Long.BYTES - headerLength));
             readFully(channel, data);
             return new SafeTensorsFile(headerLength, header, data.flip().order(ByteOrder.LITTLE_ENDIAN));

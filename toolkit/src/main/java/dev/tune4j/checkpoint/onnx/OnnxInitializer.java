@@ -7,8 +7,9 @@ import java.util.Objects;
 /**
  * One initializer (a constant tensor, usually a weight) of an ONNX graph: a TensorProto.
  *
- * @param name the tensor's name in the graph (TensorProto field 8), e.g. {@code encoder.layer.0.attention.self.query.bias}
- *     or an exporter's anonymous name such as {@code onnx::MatMul_787}
+ * @param name the tensor's name in the graph (TensorProto field 8), e.g.
+ *     {@code encoder.layer.0.attention.self.query.bias}, or an exporter's anonymous name such as
+ *     {@code onnx::MatMul_787}
  * @param dataType the ONNX element type code (TensorProto field 2); {@value #FLOAT} is float32
  * @param dims the shape (TensorProto field 1), outermost first; empty for a scalar
  * @param data the raw little-endian, row-major element bytes, a view into the memory-mapped file (raw_data, field 9,

@@ -166,7 +166,8 @@ class MiniLmImporterTest {
         SafeTensorsFile file = SafeTensorsFile.read(imported.resolve("model.safetensors"));
         try (OnnxModel onnx = OnnxModelReader.read(onnxFile)) {
             // The graph's first MatMul weights, as its nodes consume them: onnx::MatMul_787 feeds
-            // /encoder/layer.0/attention/self/query/MatMul, onnx::MatMul_798 /encoder/layer.0/intermediate/dense/MatMul.
+            // /encoder/layer.0/attention/self/query/MatMul, and onnx::MatMul_798 feeds
+            // /encoder/layer.0/intermediate/dense/MatMul.
             assertTransposed(onnx, "onnx::MatMul_787", 384, 384,
                     file.floats("encoder.layer.0.attention.self.query.weight"));
             assertTransposed(onnx, "onnx::MatMul_798", 384, 1536,
@@ -287,8 +288,8 @@ class MiniLmImporterTest {
             IOException error = assertThrows(IOException.class, () -> MiniLmImporter.mapToHuggingFace(onnx));
             String message = error.getMessage();
             assertTrue(message.startsWith(fixture + " does not hold the all-MiniLM-L6-v2 BERT weights"), message);
-            assertTrue(message.contains("\n  wrong shape: embeddings.word_embeddings.weight [2, 2], expected [30522, 384]"),
-                    message);
+            assertTrue(message.contains(
+                    "\n  wrong shape: embeddings.word_embeddings.weight [2, 2], expected [30522, 384]"), message);
             assertTrue(message.contains("\n  unexpected: encoder.layer.0.attention.self.bogus.weight [3, 2]"
                     + " (from initializer onnx::MatMul_9)"), message);
             assertTrue(message.contains("\n  found twice: embeddings.LayerNorm.bias"), message);
