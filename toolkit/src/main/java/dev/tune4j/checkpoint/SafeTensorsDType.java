@@ -2,8 +2,10 @@ package dev.tune4j.checkpoint;
 
 import ai.djl.ndarray.types.DataType;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The safetensors element types tune4j can load, with their header names and the DJL type they load as.
@@ -78,23 +80,31 @@ public enum SafeTensorsDType {
      * @throws IllegalArgumentException if the name is not a safetensors dtype or one tune4j cannot load
      */
     public static SafeTensorsDType of(String headerName) {
+        Objects.requireNonNull(headerName, "headerName");
+        SafeTensorsDType supported = supported(headerName);
+        if (supported != null) {
+            return supported;
+        }
+        String reason = UNSUPPORTED.get(headerName);
+        if (reason != null) {
+            throw new IllegalArgumentException("dtype " + headerName + " is valid safetensors but tune4j cannot load"
+                    + " it (" + reason + "); convert the tensor to one of " + Arrays.toString(values())
+                    + " before loading");
+        }
+        String upper = headerName.toUpperCase(Locale.ROOT);
+        boolean caseTypo = !upper.equals(headerName) && (supported(upper) != null || UNSUPPORTED.containsKey(upper));
+        String hint = caseTypo ? " (dtype names are upper case: " + upper + ")" : "";
+        throw new IllegalArgumentException("unknown safetensors dtype '" + headerName + "'" + hint
+                + "; expected one of " + Arrays.toString(values()));
+    }
+
+    private static SafeTensorsDType supported(String headerName) {
         for (SafeTensorsDType type : values()) {
             if (type.name().equals(headerName)) {
                 return type;
             }
         }
-        String reason = UNSUPPORTED.get(headerName);
-        if (reason != null) {
-            throw new IllegalArgumentException("dtype " + headerName + " is valid safetensors but tune4j cannot load it ("
-                    + reason + "); convert the tensor to one of " + java.util.Arrays.toString(values())
-                    + " before loading");
-        }
-        String upper = headerName == null ? null : headerName.toUpperCase(Locale.ROOT);
-        boolean caseTypo = upper != null && !upper.equals(headerName)
-                && (UNSUPPORTED.containsKey(upper) || java.util.Arrays.stream(values()).anyMatch(t -> t.name().equals(upper)));
-        String hint = caseTypo ? " (dtype names are upper case: " + upper + ")" : "";
-        throw new IllegalArgumentException("unknown safetensors dtype '" + headerName + "'" + hint + "; expected one of "
-                + java.util.Arrays.toString(values()));
+        return null;
     }
 
     /**

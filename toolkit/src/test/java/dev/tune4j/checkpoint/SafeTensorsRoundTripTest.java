@@ -137,7 +137,8 @@ class SafeTensorsRoundTripTest {
         try (SafeTensorsFile opened = SafeTensorsFile.open(file);
                 NDArray loaded = opened.load("w", manager)) {
             assertEquals(new Shape(2, 2), loaded.getShape());
-            assertArrayEquals(new float[] {1.0f, -3.140625f, Float.POSITIVE_INFINITY, Float.intBitsToFloat(0x0001_0000)},
+            float smallestSubnormal = Float.intBitsToFloat(0x0001_0000);
+            assertArrayEquals(new float[] {1.0f, -3.140625f, Float.POSITIVE_INFINITY, smallestSubnormal},
                     loaded.toFloatArray());
         }
     }
