@@ -46,9 +46,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <ol>
  *   <li>8 bytes: {@code N}, the header length as an unsigned little-endian 64-bit integer;
- *   <li>{@code N} bytes: a UTF-8 JSON object, starting with {@code '{'} and possibly padded with trailing spaces.
- *       Each key names a tensor and maps to {@code {"dtype": "F32", "shape": [2, 3], "data_offsets": [BEGIN, END]}};
- *       the optional key {@code "__metadata__"} maps to an object of string values;
+ *   <li>{@code N} bytes: a UTF-8 JSON object, starting with <code>'&#123;'</code> and possibly padded with trailing
+ *       spaces. Each key names a tensor and maps to
+ *       {@code {"dtype": "F32", "shape": [2, 3], "data_offsets": [BEGIN, END]}}; the optional key
+ *       {@code "__metadata__"} maps to an object of string values;
  *   <li>the data buffer: every tensor's bytes, little-endian, row-major, at {@code [BEGIN, END)} relative to the start
  *       of the buffer. The ranges cover the buffer exactly, with no holes and no overlaps; 0-rank tensors (shape
  *       {@code []}, one element) and empty tensors (a zero dimension, {@code BEGIN == END}) are allowed.
