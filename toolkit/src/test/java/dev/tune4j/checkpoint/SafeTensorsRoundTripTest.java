@@ -144,6 +144,27 @@ class SafeTensorsRoundTripTest {
     }
 
     @Test
+    void bfloat16WideningCoversEveryBitPatternAcrossChunks() throws IOException {
+        // Project-written fixture: all 65536 BF16 bit patterns, then 4465 more (spanning several of the reader's
+        // internal chunks, ending mid-chunk); each must widen to exactly bits << 16, NaN payloads included.
+        int count = 70_001;
+        int[] bits = new int[count];
+        for (int i = 0; i < count; i++) {
+            bits[i] = (i * 40_503) & 0xFFFF;
+        }
+        Path file = RawSafeTensors.write(dir.resolve("all-bf16.safetensors"),
+                json("{'w':{'dtype':'BF16','shape':[" + count + "],'data_offsets':[0," + 2 * count + "]}}"),
+                RawSafeTensors.shorts(bits));
+        try (SafeTensorsFile opened = SafeTensorsFile.open(file);
+                NDArray loaded = opened.load("w", manager)) {
+            float[] values = loaded.toFloatArray();
+            for (int i = 0; i < count; i++) {
+                assertEquals(bits[i] << 16, Float.floatToRawIntBits(values[i]), "element " + i);
+            }
+        }
+    }
+
+    @Test
     void toBFloat16BitsKeepsNaNAndRoundsToInfinity() {
         assertEquals((short) 0x7FC0, SafeTensorsWriter.toBFloat16Bits(Float.NaN));
         assertEquals((short) 0xFF80, SafeTensorsWriter.toBFloat16Bits(Float.NEGATIVE_INFINITY));
