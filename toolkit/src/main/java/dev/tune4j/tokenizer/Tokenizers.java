@@ -1,6 +1,8 @@
 package dev.tune4j.tokenizer;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tune4j.model.ModelConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -49,6 +51,47 @@ public final class Tokenizers {
      */
     public static HuggingFaceTokenizer loadPadded(Path tokenizerJson, int maxLength) throws IOException {
         return build(tokenizerJson, maxLength, true);
+    }
+
+    /**
+     * The number of token ids {@code tokenizerJson} can produce: one more than the largest id in its model vocabulary
+     * (BPE/WordPiece maps, Unigram lists) and its added tokens.
+     *
+     * @throws IOException if the file cannot be read or has no vocabulary
+     */
+    public static int vocabularySize(Path tokenizerJson) throws IOException {
+        JsonNode root = ModelConfig.JSON.readTree(tokenizerJson.toFile());
+        JsonNode vocab = root.path("model").path("vocab");
+        long largest = -1;
+        if (vocab.isObject()) {
+            for (JsonNode id : (Iterable<JsonNode>) vocab::elements) {
+                largest = Math.max(largest, id.asLong());
+            }
+        } else if (vocab.isArray()) {
+            largest = vocab.size() - 1L;
+        } else {
+            throw new IOException(tokenizerJson + " has no model.vocab: is it a Hugging Face tokenizer.json?");
+        }
+        for (JsonNode added : root.path("added_tokens")) {
+            largest = Math.max(largest, added.path("id").asLong(-1));
+        }
+        return Math.toIntExact(largest + 1);
+    }
+
+    /**
+     * Ensures every id the tokenizer can produce has a row in the model's embedding table.
+     *
+     * @throws IllegalArgumentException naming both sizes when the tokenizer's vocabulary is larger than the model's
+     *     {@code vocab_size} (a tokenizer that belongs to another model)
+     * @throws IOException if the tokenizer file cannot be read
+     */
+    public static void checkFits(Path tokenizerJson, ModelConfig model) throws IOException {
+        int size = vocabularySize(tokenizerJson);
+        if (size > model.vocabSize()) {
+            throw new IllegalArgumentException("tokenizer " + tokenizerJson + " produces ids up to " + (size - 1)
+                    + " but the " + model.modelType() + " model's vocab_size is " + model.vocabSize()
+                    + "; use the tokenizer that belongs to this checkpoint");
+        }
     }
 
     private static HuggingFaceTokenizer build(Path tokenizerJson, int maxLength, boolean padToMaxLength)

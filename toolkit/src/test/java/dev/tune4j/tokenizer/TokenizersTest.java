@@ -83,4 +83,17 @@ class TokenizersTest {
             assertEquals("[<s>, ▁Hello, ,, [PAD], [PAD], [PAD]]", Arrays.toString(encoding.getTokens()));
         }
     }
+
+    @Test
+    void vocabularySizeOfTheRealTokenizersAndAMismatchedModel() throws java.io.IOException {
+        java.nio.file.Path bert = BertTokenizerFiles.minilm();
+        assertEquals(30522, Tokenizers.vocabularySize(bert)); // bert-base-uncased vocab.txt has 30,522 lines
+        Tokenizers.checkFits(bert, dev.tune4j.model.bert.BertConfig.tiny(30522, 8, 1, 2, 8));
+        var largerTable = dev.tune4j.model.llama.LlamaConfig.tiny(32000, 8, 1, 2, 2, 8);
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> Tokenizers.checkFits(bert, dev.tune4j.model.bert.BertConfig.tiny(30000, 8, 1, 2, 8)));
+        assertTrue(e.getMessage().contains("produces ids up to 30521 but the bert model's vocab_size is 30000"),
+                e.getMessage());
+        Tokenizers.checkFits(bert, largerTable); // 30,522 ids fit a 32,000-row table
+    }
 }

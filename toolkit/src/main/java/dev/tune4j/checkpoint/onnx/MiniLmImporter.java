@@ -1,8 +1,13 @@
 package dev.tune4j.checkpoint.onnx;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import dev.tune4j.checkpoint.SafeTensorsWriter;
 import dev.tune4j.engine.Tune4jHome;
+import dev.tune4j.model.bert.BertConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.foreign.MemorySegment;
@@ -11,12 +16,10 @@ import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -141,7 +144,7 @@ public final class MiniLmImporter {
                     Files.delete(onnx);
                 }
             }
-            writeConfig(staging.resolve("config.json"));
+            CONFIG.write(staging);
             copyResource(TOKENIZER_RESOURCE, staging.resolve("tokenizer.json"));
             progress.accept("wrote config.json and tokenizer.json");
             Files.deleteIfExists(target); // an empty directory only; refuseNonEmpty checked
@@ -309,62 +312,27 @@ public final class MiniLmImporter {
         }
     }
 
-    private static void writeConfig(Path file) throws IOException {
-        // The keys and values of sentence-transformers/all-MiniLM-L6-v2's config.json (minus the original path and
-        // the transformers version), plus torch_dtype for the float32 weights written here.
-        Map<String, Object> config = new LinkedHashMap<>();
-        config.put("architectures", List.of("BertModel"));
-        config.put("attention_probs_dropout_prob", 0.1);
-        config.put("gradient_checkpointing", false);
-        config.put("hidden_act", "gelu");
-        config.put("hidden_dropout_prob", 0.1);
-        config.put("hidden_size", HIDDEN_SIZE);
-        config.put("initializer_range", 0.02);
-        config.put("intermediate_size", INTERMEDIATE_SIZE);
-        config.put("layer_norm_eps", 1e-12);
-        config.put("max_position_embeddings", MAX_POSITIONS);
-        config.put("model_type", "bert");
-        config.put("num_attention_heads", HEADS);
-        config.put("num_hidden_layers", LAYERS);
-        config.put("pad_token_id", 0);
-        config.put("position_embedding_type", "absolute");
-        config.put("torch_dtype", "float32");
-        config.put("type_vocab_size", TYPE_VOCAB_SIZE);
-        config.put("use_cache", true);
-        config.put("vocab_size", VOCAB_SIZE);
-        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), config);
-    }
+    /** all-MiniLM-L6-v2's architecture, as its config.json on the hub gives it. */
+    public static final BertConfig CONFIG = new BertConfig(VOCAB_SIZE, HIDDEN_SIZE, LAYERS, HEADS, INTERMEDIATE_SIZE,
+            MAX_POSITIONS, TYPE_VOCAB_SIZE, 1e-12, 0.1, 0.1, 0);
 
-    // TODO(merge): replace with SafeTensorsWriter (dev.tune4j.checkpoint.SafeTensorsWriter.write(file, tensors,
-    // metadata)) once it is on this branch. This minimal writer streams the memory-mapped ONNX bytes instead of
-    // building NDArrays.
+    /**
+     * Copies every tensor into engine memory (transposing the MatMul weights to [out, in]) and writes them with
+     * {@link SafeTensorsWriter}, in HF order, with HF's {@code format: pt} metadata. Peak memory is the 90 MB of
+     * weights once, in libtorch.
+     */
     private static void writeSafeTensors(Path file, List<MappedTensor> tensors) throws IOException {
-        Map<String, Object> header = new LinkedHashMap<>();
-        long offset = 0;
-        for (MappedTensor tensor : tensors) {
-            long bytes = tensor.elementCount() * Float.BYTES;
-            Map<String, Object> entry = new LinkedHashMap<>();
-            entry.put("dtype", "F32");
-            entry.put("shape", tensor.shape());
-            entry.put("data_offsets", List.of(offset, offset + bytes));
-            header.put(tensor.name(), entry);
-            offset += bytes;
-        }
-        header.put("__metadata__", Map.of("format", "pt"));
-        byte[] json = new ObjectMapper().writeValueAsBytes(header);
-        int padded = (json.length + 7) / 8 * 8;
-        ByteBuffer prefix = ByteBuffer.allocate(Long.BYTES + padded).order(ByteOrder.LITTLE_ENDIAN);
-        prefix.putLong(padded).put(json);
-        while (prefix.hasRemaining()) {
-            prefix.put((byte) ' ');
-        }
-        try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            writeFully(out, prefix.flip());
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
+            List<SafeTensorsWriter.Entry> entries = new ArrayList<>();
             for (MappedTensor tensor : tensors) {
+                long[] dims = tensor.shape().stream().mapToLong(Long::longValue).toArray();
+                NDArray array = manager.create(new Shape(dims), DataType.FLOAT32);
+                ByteBuffer view = array.toByteBuffer(true).order(ByteOrder.LITTLE_ENDIAN);
                 MemorySegment data = tensor.source().data();
-                writeFully(out, tensor.transposed() ? transpose(data, tensor.shape()) : data.asByteBuffer());
+                view.put(tensor.transposed() ? transpose(data, tensor.shape()) : data.asByteBuffer());
+                entries.add(SafeTensorsWriter.Entry.of(tensor.name(), array));
             }
-            out.force(true);
+            SafeTensorsWriter.write(file, entries, Map.of("format", "pt"));
         }
     }
 
@@ -382,12 +350,6 @@ public final class MiniLmImporter {
             }
         }
         return target.flip();
-    }
-
-    private static void writeFully(FileChannel out, ByteBuffer buffer) throws IOException {
-        while (buffer.hasRemaining()) {
-            out.write(buffer);
-        }
     }
 
     private static void refuseNonEmpty(Path target) throws IOException {

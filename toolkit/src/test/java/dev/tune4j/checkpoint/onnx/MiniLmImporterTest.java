@@ -13,7 +13,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tune4j.engine.Tune4jHome;
 import dev.tune4j.testing.OnnxReferenceBert;
-import dev.tune4j.testing.SafeTensorsFile;
+import dev.tune4j.testing.PlainSafeTensorsReader;
 import dev.tune4j.testing.ScalarBert;
 import java.io.IOException;
 import java.io.InputStream;
@@ -109,7 +109,7 @@ class MiniLmImporterTest {
 
     @Test
     void checkpointHoldsEveryBertModelTensorOnceWithItsShape() throws IOException {
-        SafeTensorsFile file = SafeTensorsFile.read(imported.resolve("model.safetensors"));
+        PlainSafeTensorsReader file = PlainSafeTensorsReader.read(imported.resolve("model.safetensors"));
         Map<String, List<Long>> layout = bertModelLayout();
         assertEquals(5 + 6 * 16, layout.size());
         assertEquals(layout.keySet().stream().sorted().toList(), file.names().stream().sorted().toList());
@@ -163,7 +163,7 @@ class MiniLmImporterTest {
 
     @Test
     void weightMatricesAreTheTransposedOnnxInitializersAndBiasesAreCopied() throws IOException {
-        SafeTensorsFile file = SafeTensorsFile.read(imported.resolve("model.safetensors"));
+        PlainSafeTensorsReader file = PlainSafeTensorsReader.read(imported.resolve("model.safetensors"));
         try (OnnxModel onnx = OnnxModelReader.read(onnxFile)) {
             // The graph's first MatMul weights, as its nodes consume them: onnx::MatMul_787 feeds
             // /encoder/layer.0/attention/self/query/MatMul, and onnx::MatMul_798 feeds
@@ -221,7 +221,7 @@ class MiniLmImporterTest {
         try (OnnxReferenceBert onnxRuntime = OnnxReferenceBert.open(onnxFile)) {
             reference = onnxRuntime.lastHiddenState(ids, mask, types);
         }
-        SafeTensorsFile file = SafeTensorsFile.read(imported.resolve("model.safetensors"));
+        PlainSafeTensorsReader file = PlainSafeTensorsReader.read(imported.resolve("model.safetensors"));
         Map<String, float[]> weights = new HashMap<>();
         file.names().forEach(name -> weights.put(name, file.floats(name)));
         ScalarBert bert = new ScalarBert(weights, HIDDEN, 12, 6, 1536, 1e-12);

@@ -22,10 +22,10 @@ import java.util.Map;
  * @param header the parsed JSON header, in file order, {@code __metadata__} included
  * @param data the byte buffer after the header, little-endian
  */
-public record SafeTensorsFile(long headerLength, Map<String, Object> header, ByteBuffer data) {
+public record PlainSafeTensorsReader(long headerLength, Map<String, Object> header, ByteBuffer data) {
 
     /** Reads {@code file} completely. */
-    public static SafeTensorsFile read(Path file) throws IOException {
+    public static PlainSafeTensorsReader read(Path file) throws IOException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             ByteBuffer length = ByteBuffer.allocate(Long.BYTES).order(ByteOrder.LITTLE_ENDIAN);
             readFully(channel, length);
@@ -36,7 +36,7 @@ public record SafeTensorsFile(long headerLength, Map<String, Object> header, Byt
                     new TypeReference<LinkedHashMap<String, Object>>() {});
             ByteBuffer data = ByteBuffer.allocate(Math.toIntExact(channel.size() - Long.BYTES - headerLength));
             readFully(channel, data);
-            return new SafeTensorsFile(headerLength, header, data.flip().order(ByteOrder.LITTLE_ENDIAN));
+            return new PlainSafeTensorsReader(headerLength, header, data.flip().order(ByteOrder.LITTLE_ENDIAN));
         }
     }
 

@@ -1,0 +1,163 @@
+package dev.tune4j.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import dev.tune4j.checkpoint.Checkpoint;
+import dev.tune4j.checkpoint.SafeTensorsWriter;
+import dev.tune4j.checkpoint.TensorInfo;
+import dev.tune4j.model.nn.ParameterNames;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * Moves weights between tune4j models and Hugging Face checkpoints.
+ *
+ * <p>Loading matches each model parameter to a checkpoint tensor by HF name, accepting the spellings real checkpoints
+ * use: with or without the {@code bert.} prefix of BERT head models, and the legacy {@code LayerNorm.gamma/beta}.
+ * Values are copied with native copies into the existing parameter arrays (never {@code copyTo}), converted to the
+ * parameter's dtype (F16 and widened BF16 checkpoints load into F32 models). Every problem is collected before
+ * anything is reported, so one error names all missing, shape-mismatched and unexpected tensors.
+ */
+public final class ModelWeights {
+    /** Checkpoint tensors that are buffers or tied copies, never parameters. */
+    private static final Predicate<String> NEVER_PARAMETERS = name -> name.endsWith("rotary_emb.inv_freq")
+            || name.endsWith("embeddings.position_ids")
+            || name.startsWith("cls.predictions.decoder.");
+
+    private ModelWeights() {}
+
+    /**
+     * What a load did.
+     *
+     * @param loaded model parameter names filled from the checkpoint
+     * @param missing model parameters left as initialized (only those the caller allowed)
+     * @param unexpected checkpoint tensors no parameter used (e.g. a pooler the model does not have)
+     */
+    public record LoadReport(List<String> loaded, List<String> missing, List<String> unexpected) {
+        /** Copies the lists. */
+        public LoadReport {
+            loaded = List.copyOf(loaded);
+            missing = List.copyOf(missing);
+            unexpected = List.copyOf(unexpected);
+        }
+    }
+
+    /**
+     * Loads every parameter of {@code model} from {@code checkpoint}.
+     *
+     * @param mayBeMissing parameters that may stay as initialized, e.g. a new classification head
+     *     ({@code name -> name.startsWith("classifier.")})
+     * @throws IllegalArgumentException naming every missing (and not allowed) and every shape-mismatched tensor, and
+     *     the checkpoint's unexpected tensors, all at once; nothing is copied then
+     */
+    public static LoadReport load(Block model, Checkpoint checkpoint, Predicate<String> mayBeMissing) {
+        Map<String, Parameter> parameters = ParameterNames.of(model);
+        List<String> loaded = new ArrayList<>();
+        List<String> missing = new ArrayList<>();
+        List<String> notAllowed = new ArrayList<>();
+        List<String> mismatched = new ArrayList<>();
+        Set<String> used = new HashSet<>();
+        Map<String, String> sources = new java.util.LinkedHashMap<>();
+        for (var entry : parameters.entrySet()) {
+            String name = entry.getKey();
+            Optional<String> source = candidates(name).stream().filter(checkpoint.names()::contains).findFirst();
+            if (source.isEmpty()) {
+                (mayBeMissing.test(name) ? missing : notAllowed).add(name);
+                continue;
+            }
+            used.add(source.get());
+            TensorInfo info = checkpoint.info(source.get());
+            var expected = entry.getValue().getArray().getShape();
+            if (!info.shape().equals(expected)) {
+                mismatched.add(name + " (model " + expected + ", checkpoint " + source.get() + " " + info.shape() + ")");
+                continue;
+            }
+            sources.put(name, source.get());
+        }
+        List<String> unexpected = checkpoint.names().stream()
+                .filter(n -> !used.contains(n) && !NEVER_PARAMETERS.test(n))
+                .toList();
+        if (!notAllowed.isEmpty() || !mismatched.isEmpty()) {
+            StringBuilder message = new StringBuilder("checkpoint ").append(checkpoint).append(" does not fit the model:");
+            if (!notAllowed.isEmpty()) {
+                message.append("\n  missing (").append(notAllowed.size()).append("): ").append(abbreviate(notAllowed));
+            }
+            if (!mismatched.isEmpty()) {
+                message.append("\n  shape mismatch (").append(mismatched.size()).append("): ")
+                        .append(abbreviate(mismatched));
+            }
+            if (!unexpected.isEmpty()) {
+                message.append("\n  unexpected (").append(unexpected.size()).append("): ").append(abbreviate(unexpected));
+            }
+            message.append("\nIs this checkpoint of the same architecture and size as the config?");
+            throw new IllegalArgumentException(message.toString());
+        }
+        for (var entry : sources.entrySet()) {
+            NDArray weight = parameters.get(entry.getKey()).getArray();
+            try (NDManager scratch = weight.getManager().newSubManager()) {
+                NDArray values = checkpoint.load(entry.getValue(), scratch);
+                if (values.getDataType() != weight.getDataType()) {
+                    values = values.toType(weight.getDataType(), false);
+                }
+                weight.set(new NDIndex("..."), values); // native copy_, keeps requiresGradient
+            }
+            loaded.add(entry.getKey());
+        }
+        return new LoadReport(loaded, missing, unexpected);
+    }
+
+    /** Loads a model that must match the checkpoint completely. */
+    public static LoadReport load(Block model, Checkpoint checkpoint) {
+        return load(model, checkpoint, name -> false);
+    }
+
+    /**
+     * Saves a model as a Hugging Face directory: {@code config.json} and {@code model.safetensors} with HF names, in
+     * model order, {@code format: pt} metadata. The weights file is written atomically.
+     */
+    public static void save(Block model, ModelConfig config, Path directory) throws IOException {
+        Files.createDirectories(directory);
+        config.write(directory);
+        List<SafeTensorsWriter.Entry> entries = new ArrayList<>();
+        for (var entry : ParameterNames.of(model).entrySet()) {
+            entries.add(SafeTensorsWriter.Entry.of(entry.getKey(), entry.getValue().getArray()));
+        }
+        SafeTensorsWriter.write(directory.resolve(Checkpoint.SINGLE_FILE), entries, Map.of("format", "pt"));
+    }
+
+    /** Checkpoint spellings of a model parameter name, most likely first. */
+    static List<String> candidates(String name) {
+        List<String> names = new ArrayList<>(List.of(name));
+        if (name.startsWith("bert.")) {
+            names.add(name.substring("bert.".length()));
+        } else if (name.startsWith("embeddings.") || name.startsWith("encoder.") || name.startsWith("pooler.")) {
+            names.add("bert." + name);
+        }
+        for (String spelling : List.copyOf(names)) {
+            if (spelling.endsWith("LayerNorm.weight")) {
+                names.add(spelling.substring(0, spelling.length() - "weight".length()) + "gamma");
+            } else if (spelling.endsWith("LayerNorm.bias")) {
+                names.add(spelling.substring(0, spelling.length() - "bias".length()) + "beta");
+            }
+        }
+        return names;
+    }
+
+    private static String abbreviate(List<String> names) {
+        int shown = 12;
+        return names.size() <= shown
+                ? String.join(", ", names)
+                : String.join(", ", names.subList(0, shown)) + ", ... " + (names.size() - shown) + " more";
+    }
+}
