@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -14,29 +12,19 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import picocli.CommandLine;
 
 class ImportCommandTest {
     @TempDir
     Path directory;
 
-    /** What one invocation printed and returned. */
-    private record Result(int exitCode, String out, String err) {}
-
-    private static Result run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine commandLine = Tune4jCommand.commandLine();
-        commandLine.setOut(new PrintWriter(out));
-        commandLine.setErr(new PrintWriter(err));
-        int exitCode = commandLine.execute(args);
-        return new Result(exitCode, out.toString(), err.toString());
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     @Test
     void helpListsTheImportSubcommandAndItsModels() {
         assertTrue(run("--help").out().contains("import "));
-        Result result = run("import", "--help");
+        CliRun result = run("import", "--help");
         assertEquals(0, result.exitCode());
         assertTrue(result.out().contains("Usage: tune4j import"), result.out());
         assertTrue(result.out().contains("minilm"), result.out());
@@ -46,7 +34,7 @@ class ImportCommandTest {
     @Test
     void importMiniLmWritesTheHuggingFaceDirectory() throws IOException {
         Path output = directory.resolve("minilm");
-        Result result = run("import", "minilm", "--output", output.toString());
+        CliRun result = run("import", "minilm", "--output", output.toString());
         assertEquals(0, result.exitCode(), result.err());
         assertEquals("", result.err());
         List<String> lines = result.out().lines().toList();
@@ -65,7 +53,7 @@ class ImportCommandTest {
     @Test
     void importIntoANonEmptyDirectoryFailsWithOneLine() throws IOException {
         Files.writeString(directory.resolve("notes.txt"), "keep me");
-        Result result = run("import", "minilm", "-o", directory.toString());
+        CliRun result = run("import", "minilm", "-o", directory.toString());
         assertEquals(1, result.exitCode());
         assertEquals(1, result.err().lines().count(), result.err());
         assertTrue(result.err().startsWith("tune4j import: " + directory + ": directory is not empty"), result.err());
@@ -82,7 +70,7 @@ class ImportCommandTest {
                 "import minilm extra | Unmatched argument at index 2: 'extra'",
             })
     void badCommandLinesGiveOneLineAndExitCodeTwo(String args, String expected) {
-        Result result = run(args.split(" "));
+        CliRun result = run(args.split(" "));
         assertEquals(2, result.exitCode());
         assertEquals("", result.out());
         assertEquals(1, result.err().lines().count(), result.err());
