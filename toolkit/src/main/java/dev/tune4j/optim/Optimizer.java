@@ -1,0 +1,55 @@
+package dev.tune4j.optim;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalDouble;
+
+/**
+ * An optimizer as tune4j's training loop drives it: one {@link #step} per optimizer step with every trainable
+ * parameter and the loss of the forward pass that produced the gradients.
+ *
+ * <p>Contract: {@code step} updates each weight in place and then zeroes each gradient; it never keeps references to
+ * the caller's arrays; all state lives in native memory the optimizer owns and frees in {@link #close()}.
+ * {@link #stateBytes()} is exact (every state tensor, code, scale and projector), and {@link #saveState} /
+ * {@link #loadState} round-trip everything a bit-identical resume needs.
+ */
+public interface Optimizer extends AutoCloseable {
+    /** The registry id, e.g. {@code adamw}. */
+    String id();
+
+    /**
+     * One optimizer step.
+     *
+     * @param parameters every trainable parameter, with this step's gradients; names must be unique
+     * @param loss the loss of the forward pass that produced the gradients, or empty when not available
+     */
+    void step(List<TrainableParameter> parameters, OptionalDouble loss);
+
+    /** Optimizer steps taken so far (t after the last step). */
+    long stepCount();
+
+    /** Multiplies every group's base learning rate from the next step on (the lr schedule); 1 restores the base. */
+    void setLearningRateScale(double scale);
+
+    /** Bytes of optimizer state held now, exactly. */
+    long stateBytes();
+
+    /** Scalars of the last step for reports (e.g. SOAA's dt, pr), in a stable order; empty if none. */
+    Map<String, Double> telemetry();
+
+    /** Writes the state into {@code directory} ({@code optimizer.safetensors} + {@code optimizer.json}). */
+    void saveState(Path directory) throws IOException;
+
+    /**
+     * Restores state written by {@link #saveState} of the same optimizer id.
+     *
+     * @throws IOException if the files are missing, of another optimizer, or do not match the parameters
+     */
+    void loadState(Path directory) throws IOException;
+
+    /** Frees all state. */
+    @Override
+    void close();
+}

@@ -1,0 +1,31 @@
+package dev.tune4j.optim;
+
+import ai.djl.ndarray.NDArray;
+import java.util.Objects;
+
+/**
+ * One tensor an optimizer updates: its name (HF parameter name, used for parameter groups and saved state), the
+ * weight to update in place and the gradient of this step. The caller owns both arrays; the optimizer zeroes the
+ * gradient after the step.
+ *
+ * @param name stable name, e.g. {@code model.layers.0.self_attn.q_proj.weight}
+ * @param weight the parameter's array
+ * @param gradient its gradient, same shape and dtype
+ */
+public record TrainableParameter(String name, NDArray weight, NDArray gradient) {
+    /** Checks that weight and gradient agree. */
+    public TrainableParameter {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(weight, "weight of " + name);
+        Objects.requireNonNull(gradient, "gradient of " + name);
+        if (!weight.getShape().equals(gradient.getShape())) {
+            throw new IllegalArgumentException("gradient of " + name + " has shape " + gradient.getShape()
+                    + " but the weight has " + weight.getShape());
+        }
+    }
+
+    /** Number of elements. */
+    public long size() {
+        return weight.size();
+    }
+}
