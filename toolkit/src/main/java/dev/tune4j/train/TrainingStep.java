@@ -1,0 +1,150 @@
+package dev.tune4j.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
+import dev.tune4j.model.nn.ParameterNames;
+import dev.tune4j.optim.Optimizer;
+import dev.tune4j.optim.TensorMemory;
+import dev.tune4j.optim.TrainableParameter;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.function.Function;
+
+/**
+ * The one training step every tune4j run uses, for any model and any optimizer:
+ *
+ * <pre>
+ * step manager  -> forward + loss (caller's function) -> backward
+ *               -> [clip gradients] -> optimizer.step(trainable parameters, loss) (zeroes the gradients)
+ *               -> close the step manager (every activation and temporary of the step)
+ * </pre>
+ *
+ * Trainable parameters are the model's parameters that require a gradient (frozen base weights under LoRA do not),
+ * named as Hugging Face names them. Each step reports the loss, the gradient norm before clipping and the time spent
+ * in forward, backward and the optimizer.
+ */
+public final class TrainingStep {
+    private final NDManager manager;
+    private final Map<String, Parameter> parameters;
+    private final Optimizer optimizer;
+    private final double maxGradientNorm;
+
+    /**
+     * What one step measured.
+     *
+     * @param loss the loss of the forward pass
+     * @param gradientNorm global L2 norm of all gradients, before clipping
+     * @param forwardNanos time of the caller's function (forward pass and loss)
+     * @param backwardNanos time of the backward pass
+     * @param optimizerNanos time of clipping and the optimizer step
+     */
+    public record Result(double loss, double gradientNorm, long forwardNanos, long backwardNanos, long optimizerNanos) {}
+
+    /**
+     * A step for {@code model} with {@code optimizer}.
+     *
+     * @param manager parent of the per-step managers (usually the model's manager)
+     * @param maxGradientNorm clip the global gradient norm to this (PyTorch's clip_grad_norm_); infinite for none
+     */
+    public TrainingStep(NDManager manager, Block model, Optimizer optimizer, double maxGradientNorm) {
+        if (!(maxGradientNorm > 0)) {
+            throw new IllegalArgumentException("max gradient norm must be > 0 (infinity for no clipping), got "
+                    + maxGradientNorm);
+        }
+        this.manager = manager;
+        this.optimizer = optimizer;
+        this.maxGradientNorm = maxGradientNorm;
+        this.parameters = new java.util.LinkedHashMap<>();
+        ParameterNames.of(model).forEach((name, parameter) -> {
+            if (parameter.requiresGradient()) {
+                parameters.put(name, parameter);
+            }
+        });
+        if (parameters.isEmpty()) {
+            throw new IllegalArgumentException("the model has no trainable parameter");
+        }
+    }
+
+    /** Number of trainable elements. */
+    public long trainableParameterCount() {
+        return parameters.values().stream().mapToLong(p -> p.getArray().size()).sum();
+    }
+
+    /**
+     * Runs one step.
+     *
+     * @param forwardAndLoss computes the scalar loss of one batch; every array it makes must be created on, or
+     *     attached to, the step manager it is given, which is closed when the step ends
+     * @throws ArithmeticException if the loss is NaN or infinite (nothing is updated then)
+     */
+    public Result run(Function<NDManager, NDArray> forwardAndLoss) {
+        try (NDManager step = manager.newSubManager()) {
+            long start = System.nanoTime();
+            long forwardDone;
+            double loss;
+            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                NDArray lossArray = forwardAndLoss.apply(step);
+                loss = lossArray.toType(DataType.FLOAT64, false).getDouble();
+                forwardDone = System.nanoTime();
+                if (!Double.isFinite(loss)) {
+                    throw new ArithmeticException("loss is " + loss + "; the run diverged");
+                }
+                collector.backward(lossArray);
+            }
+            long backwardDone = System.nanoTime();
+            List<TrainableParameter> trainable = new ArrayList<>(parameters.size());
+            try {
+                for (var entry : parameters.entrySet()) {
+                    NDArray weight = entry.getValue().getArray();
+                    trainable.add(new TrainableParameter(entry.getKey(), weight, weight.getGradient()));
+                }
+                double norm = globalNorm(trainable);
+                if (norm > maxGradientNorm) {
+                    float scale = (float) (maxGradientNorm / (norm + 1e-6));
+                    for (TrainableParameter parameter : trainable) {
+                        parameter.gradient().muli(scale);
+                    }
+                }
+                optimizer.step(trainable, OptionalDouble.of(loss));
+                long end = System.nanoTime();
+                return new Result(loss, norm, forwardDone - start, backwardDone - forwardDone, end - backwardDone);
+            } finally {
+                for (TrainableParameter parameter : trainable) {
+                    parameter.gradient().close(); // the handle only; the gradient tensor stays with the weight
+                }
+            }
+        }
+    }
+
+    /** Global L2 norm of the gradients, accumulated in double. */
+    static double globalNorm(List<TrainableParameter> parameters) {
+        double sum = 0;
+        for (TrainableParameter parameter : parameters) {
+            NDArray gradient = parameter.gradient();
+            if (gradient.getDataType() == DataType.FLOAT32
+                    && gradient.getDevice().getDeviceType().equals(ai.djl.Device.Type.CPU)) {
+                MemorySegment view = TensorMemory.of(gradient);
+                long count = gradient.size();
+                for (long i = 0; i < count; i++) {
+                    double g = view.getAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, i);
+                    sum += g * g;
+                }
+            } else {
+                try (NDArray wide = gradient.toType(DataType.FLOAT64, true); NDArray squared = wide.square();
+                        NDArray total = squared.sum()) {
+                    sum += total.getDouble();
+                }
+            }
+        }
+        return Math.sqrt(sum);
+    }
+}

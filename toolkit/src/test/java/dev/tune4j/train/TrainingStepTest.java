@@ -1,0 +1,89 @@
+package dev.tune4j.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import dev.tune4j.model.CausalLmLoss;
+import dev.tune4j.model.llama.LlamaConfig;
+import dev.tune4j.model.llama.LlamaForCausalLM;
+import dev.tune4j.model.nn.ParameterNames;
+import dev.tune4j.optim.OptimizerSettings;
+import dev.tune4j.optim.TrainableParameter;
+import dev.tune4j.testing.MomentumSgd;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class TrainingStepTest {
+    // tiny Llama written by the project, seeded init
+    private static final LlamaConfig TINY = LlamaConfig.tiny(32, 16, 2, 2, 1, 24);
+    private static final long[] IDS = {1, 7, 9, 3, 12, 30, 2, 1, 5, 5, 8, 21, 4, 2, 0, 0};
+    private static final long[] MASK = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0};
+
+    private static NDArray loss(LlamaForCausalLM model, NDManager step) {
+        NDArray ids = step.create(IDS, new Shape(2, 8));
+        NDArray mask = step.create(MASK, new Shape(2, 8));
+        NDArray logits = model.forward(new ParameterStore(step, false), new NDList(ids, mask), true)
+                .singletonOrThrow();
+        return CausalLmLoss.compute(logits, CausalLmLoss.labelsFromIds(ids, mask), mask);
+    }
+
+    @Test
+    void tinyLlamaLossFallsAndFrozenWeightsStay() {
+        Engine.getInstance().setRandomSeed(42);
+        try (NDManager manager = NDManager.newBaseManager();
+                var sgd = new MomentumSgd(OptimizerSettings.of(Map.of("lr", 0.05), 30))) {
+            var model = new LlamaForCausalLM(TINY).initialize(manager, DataType.FLOAT32);
+            var frozen = ParameterNames.of(model).get("model.embed_tokens.weight");
+            frozen.freeze(true);
+            float[] frozenBefore = frozen.getArray().toFloatArray();
+            var step = new TrainingStep(manager, model, sgd, Double.POSITIVE_INFINITY);
+            assertEquals(ParameterNames.of(model).values().stream().mapToLong(p -> p.getArray().size()).sum()
+                    - 32 * 16, step.trainableParameterCount());
+            double first = step.run(s -> loss(model, s)).loss();
+            double last = first;
+            for (int i = 0; i < 30; i++) {
+                TrainingStep.Result result = step.run(s -> loss(model, s));
+                assertTrue(result.gradientNorm() > 0 && result.forwardNanos() > 0 && result.backwardNanos() > 0);
+                last = result.loss();
+            }
+            assertTrue(last < first * 0.8, "loss did not fall: " + first + " -> " + last);
+            assertArrayEquals(frozenBefore, frozen.getArray().toFloatArray(), 0f);
+        }
+    }
+
+    @Test
+    void globalNormAndClipping() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            // hand-computed: |(3, 4)| = 5 and |(12)| = 12 give sqrt(25 + 144) = 13
+            var parameters = List.of(
+                    new TrainableParameter("a", manager.zeros(new Shape(2)), manager.create(new float[] {3, 4})),
+                    new TrainableParameter("b", manager.zeros(new Shape(1)), manager.create(new float[] {12})));
+            assertEquals(13.0, TrainingStep.globalNorm(parameters), 1e-12);
+            var doubles = List.of(new TrainableParameter("c", manager.zeros(new Shape(2), DataType.FLOAT64),
+                    manager.create(new double[] {5, 12})));
+            assertEquals(13.0, TrainingStep.globalNorm(doubles), 1e-12);
+        }
+    }
+
+    @Test
+    void divergedLossIsReportedAndNothingIsUpdated() {
+        try (NDManager manager = NDManager.newBaseManager();
+                var sgd = new MomentumSgd(OptimizerSettings.of(Map.of(), 3))) {
+            var model = new LlamaForCausalLM(TINY).initialize(manager, DataType.FLOAT32);
+            var step = new TrainingStep(manager, model, sgd, 1.0);
+            var e = assertThrows(ArithmeticException.class, () -> step.run(s -> loss(model, s).mul(Float.NaN)));
+            assertTrue(e.getMessage().contains("loss is NaN"), e.getMessage());
+            assertEquals(0, sgd.stepCount());
+        }
+    }
+}
