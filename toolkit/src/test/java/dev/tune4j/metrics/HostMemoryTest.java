@@ -37,4 +37,14 @@ class HostMemoryTest {
         assertEquals("2.3 GiB", ByteSize.format(2_469_606_195L));
         assertEquals("-1.0 KiB", ByteSize.format(-1024));
     }
+
+    @Test
+    void parsesProcessStatus() {
+        // lines in the kernel's /proc/self/status format, written by hand
+        var memory = ProcessMemory.parseStatus(List.of("Name:\tjava", "VmHWM:\t  2048 kB", "VmRSS:\t  1024 kB",
+                "RssAnon:\t   512 kB"), 7);
+        assertEquals(new ProcessMemory(1024 * 1024, 2048 * 1024, 512 * 1024, 7), memory);
+        var live = ProcessMemory.read();
+        assertTrue(live.residentBytes() > 0 && live.peakResidentBytes() >= live.residentBytes(), live.toString());
+    }
 }

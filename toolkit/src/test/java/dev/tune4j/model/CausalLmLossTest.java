@@ -48,4 +48,17 @@ class CausalLmLossTest {
             assertThrows(IllegalArgumentException.class, () -> CausalLmLoss.compute(logits, labels, null));
         }
     }
+
+    @Test
+    void classificationCrossEntropyByHand() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            // row 0: logits (0, ln 3), label 1 -> -log(3/4); row 1: logits (0, 0), label 0 -> -log(1/2)
+            NDArray logits = manager.create(new double[] {0, Math.log(3), 0, 0}, new Shape(2, 2));
+            NDArray labels = manager.create(new long[] {1, 0});
+            assertEquals((-Math.log(0.75) - Math.log(0.5)) / 2, ClassificationLoss.compute(logits, labels).getDouble(),
+                    1e-12);
+            assertThrows(IllegalArgumentException.class,
+                    () -> ClassificationLoss.compute(logits, manager.create(new long[] {1})));
+        }
+    }
 }
