@@ -26,6 +26,10 @@ import java.util.OptionalDouble;
  * <p>State per parameter: {@code m} and {@code v}, float32 of the parameter's shape (8 bytes per parameter). Options
  * {@code lr}, {@code betas}, {@code eps}, {@code weight_decay}, all overridable per parameter group. Only float32 CPU
  * tensors are accepted (the engine path {@link EngineAdamOptimizer} handles what this does not).
+ *
+ * <p>One thread: the kernel is memory-bound (about 20-27 GB/s, 32 bytes per parameter with the gradient zeroing), and
+ * splitting a tensor across the machine's 2 cores measured no gain (10M parameters: 11.0 vs 10.6 ms; 100M: 150-158
+ * vs 152-171 ms, medians of 10 steps, three runs each).
  */
 public final class AdamOptimizer extends AbstractOptimizer {
     private final AdamFlavor flavor;
