@@ -242,6 +242,8 @@ public final class SoaaOptimizer extends AbstractOptimizer {
         values.put("dt", dt);
         values.put("pr", predictedReduction);
         values.put("l_avg", lossAverage);
+        values.put("centered", centered ? 1.0 : 0.0);
+        values.put("sum_of_ratios", sumOfRatios ? 1.0 : 0.0);
         values.put("last_R", lastRatio);
         values.put("last_dt_lo", lastLower);
         values.put("last_dt_hi", lastUpper);
@@ -258,6 +260,13 @@ public final class SoaaOptimizer extends AbstractOptimizer {
                 throw new IllegalArgumentException("saved soaa state has no scalar '" + name
                         + "'; it was not written by this optimizer, start the optimizer fresh instead");
             }
+        }
+        boolean savedCentered = scalars.getOrDefault("centered", 0.0) != 0;
+        boolean savedSumOfRatios = scalars.getOrDefault("sum_of_ratios", 0.0) != 0;
+        if (savedCentered != centered || savedSumOfRatios != sumOfRatios) {
+            throw new IllegalArgumentException("saved soaa state was written with fisher_variance "
+                    + (savedCentered ? "centered" : "s_hat") + " and fisher_sum "
+                    + (savedSumOfRatios ? "sum_of_ratios" : "ratio_of_sums") + "; resume with the same options");
         }
         dt = scalars.get("dt");
         predictedReduction = scalars.get("pr");

@@ -317,6 +317,21 @@ class SoaaOptimizerTest {
         }
     }
 
+    @Test
+    void loadingStateOfAnotherVariantFails(@TempDir Path directory) throws Exception {
+        try (NDManager manager = NDManager.newBaseManager();
+                Optimizer optimizer = new SoaaOptimizer(OptimizerSettings.of(Map.of(), 10))) {
+            List<TrainableParameter> parameters = parameters(manager, new int[] {7});
+            setGradients(parameters, 0);
+            optimizer.step(parameters, OptionalDouble.of(1));
+            optimizer.saveState(directory);
+        }
+        try (Optimizer centered = new SoaaOptimizer(OptimizerSettings.of(Map.of("fisher_variance", "centered"), 10))) {
+            var error = assertThrows(IllegalArgumentException.class, () -> centered.loadState(directory));
+            assertTrue(error.getMessage().contains("fisher_variance s_hat"), error.getMessage());
+        }
+    }
+
     private static float[][] weights(List<TrainableParameter> parameters) {
         float[][] values = new float[parameters.size()][];
         for (int p = 0; p < parameters.size(); p++) {
