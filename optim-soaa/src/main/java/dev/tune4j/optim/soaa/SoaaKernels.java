@@ -42,7 +42,8 @@ final class SoaaKernels {
      * @param centered whether v̂ is the centred variance v (else ŝ)
      * @param sumOfRatios whether to accumulate Σ m̂²/(v̂+ε) (else Σ m² and Σ v or s)
      */
-    record MomentConstants(float beta1, float oneMinusBeta1, float beta2, float oneMinusBeta2, float centredWeight, float previousMomentScale,
+    record MomentConstants(float beta1, float oneMinusBeta1, float beta2, float oneMinusBeta2, float centredWeight,
+            float previousMomentScale,
             float firstCorrection, float secondCorrection, float eps, boolean centered, boolean sumOfRatios) {}
 
     /** Double sums of pass 1 over all tensors so far. */

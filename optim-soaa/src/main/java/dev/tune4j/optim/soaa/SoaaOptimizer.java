@@ -18,9 +18,11 @@ import java.util.OptionalDouble;
 import java.util.Set;
 
 /**
- * SOAA, the second-order adaptive Adam of Vo &amp; Vo (AgileSoDA), "SOAA: Second-Order Adaptive Adam",
- * arXiv 2410.02293, Algorithm 1: Adam whose denominator is the larger of a scaled diagonal Fisher estimate and √ŝ,
- * with a trust-region factor dt adapted from the ratio of observed to predicted loss reduction.
+ * SOAA (Vo &amp; Vo, arXiv 2410.02293, Algorithm 1): Adam whose denominator is the larger of a scaled diagonal Fisher
+ * estimate and √ŝ, with a trust-region factor dt adapted from the ratio of observed to predicted loss reduction.
+ *
+ * <p>Paper: "Efficient Second-Order Neural Network Optimization via Adaptive Trust Region Methods", AgileSoDA,
+ * preprint of October 2024 (its first page names James Vo), arXiv 2410.02293, §2.1.3, Algorithm 1.
  *
  * <p>One step t (g the gradient, α_g and λ_g the learning rate and weight decay of the element's parameter group):
  * <pre>
@@ -136,8 +138,8 @@ public final class SoaaOptimizer extends AbstractOptimizer {
         double secondBias = 1 - Math.pow(beta2, t);
 
         // pass 1: moments and the sums of R
-        SoaaKernels.MomentConstants momentConstants = new SoaaKernels.MomentConstants((float) beta1, (float) (1 - beta1),
-                (float) beta2, (float) (1 - beta2),
+        SoaaKernels.MomentConstants momentConstants = new SoaaKernels.MomentConstants(
+                (float) beta1, (float) (1 - beta1), (float) beta2, (float) (1 - beta2),
                 (float) ((1 - beta2) * (beta2 - Math.pow(beta2, t)) / secondBias),
                 t == 1 ? 0f : (float) (1 / (1 - Math.pow(beta1, t - 1))),
                 (float) (1 / firstBias), (float) (1 / secondBias), (float) eps, centered, sumOfRatios);

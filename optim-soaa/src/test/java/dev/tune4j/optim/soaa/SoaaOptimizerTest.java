@@ -124,7 +124,8 @@ class SoaaOptimizerTest {
                 fisherFractionSeen = Math.max(fisherFractionSeen, telemetry.get("fisher_fraction"));
             }
         }
-        System.out.printf("kernel vs twin, centered=%s sum_of_ratios=%s: max relative error θ %.3g, dt/pr/R %.3g; max dt·F fraction %.3f%n",
+        System.out.printf("kernel vs twin, centered=%s sum_of_ratios=%s: max relative error θ %.3g, dt/pr/R %.3g;"
+                + " max dt·F fraction %.3f%n",
                 centered, sumOfRatios, maxError, maxScalarError, fisherFractionSeen);
         assertTrue(maxError <= 1e-5, "θ relative error " + maxError);
         assertTrue(maxScalarError <= 1e-5, "dt/pr/R relative error " + maxScalarError);

@@ -38,16 +38,20 @@ class SoaaSpecVectorsTest {
     private static final List<Expected> DEFAULT = List.of(
             new Expected(0.9999996491, 1, 5.787499665e-4, W1, B1),
             new Expected(0.9796756992, 1.870550563, 5.409851207e-4,
-                    new double[] {0.4980074351, -0.2979933971, 0.0980098846, 0.1992518642}, new double[] {0.0480078372}),
+                    new double[] {0.4980074351, -0.2979933971, 0.0980098846, 0.1992518642},
+                    new double[] {0.0480078372}),
             new Expected(0.9323345062, 1.757858283, 8.03259326e-4,
-                    new double[] {0.4962393743, -0.2961578366, 0.0962886879, 0.1976999859}, new double[] {0.046186909}));
+                    new double[] {0.4962393743, -0.2961578366, 0.0962886879, 0.1976999859},
+                    new double[] {0.046186909}));
 
     private static final List<Expected> CENTERED_SUM_OF_RATIOS = List.of(
             new Expected(1.425e7, 1, 6.4999996e-4, W1, B1), // θ as the default variant at t = 1 (spec says so)
             new Expected(371.387639, 1.870550563, 5.581083132e-4,
-                    new double[] {0.4982437587, -0.2979933971, 0.0980098846, 0.1994306586}, new double[] {0.0480078372}),
+                    new double[] {0.4982437587, -0.2979933971, 0.0980098846, 0.1994306586},
+                    new double[] {0.0480078372}),
             new Expected(96.68918318, 1.757858283, 7.747188046e-4,
-                    new double[] {0.4973151434, -0.2961578366, 0.0962886879, 0.1978787785}, new double[] {0.0464532344}));
+                    new double[] {0.4973151434, -0.2961578366, 0.0962886879, 0.1978787785},
+                    new double[] {0.0464532344}));
 
     private static double maxTwinError;
     private static double maxKernelError;
