@@ -1,0 +1,211 @@
+package dev.tune4j.optim.soaa;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The two memory passes of one SOAA step over one float32 tensor, as Java Vector API loops on the tensors' own
+ * memory (zero-copy views). Each pass reads every element once; sums are accumulated per lane in float over short
+ * chunks and folded into double after each chunk, so they stay accurate on tensors of any size. Elements past the
+ * last full vector run through a scalar tail with the same float arithmetic.
+ */
+final class SoaaKernels {
+    /** 256-bit vectors: measured faster than 512-bit for this kind of streaming loop (djl.md §6). */
+    private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED.length() > 8
+            ? FloatVector.SPECIES_256 : FloatVector.SPECIES_PREFERRED;
+    private static final int LANES = SPECIES.length();
+    private static final long VECTOR_BYTES = (long) LANES * Float.BYTES;
+    /** Vectors summed in float before the partial sums go into double (16 adds per lane). */
+    private static final long CHUNK_ELEMENTS = 16L * LANES;
+    private static final ByteOrder ORDER = ByteOrder.nativeOrder();
+    private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ORDER);
+
+    private SoaaKernels() {}
+
+    /**
+     * Constants of pass 1, already rounded to float.
+     *
+     * @param beta1 β1
+     * @param oneMinusBeta1 1 − β1, rounded from double (1 − (float) β1 would lose digits to cancellation)
+     * @param beta2 β2
+     * @param oneMinusBeta2 1 − β2, rounded from double
+     * @param centredWeight (1 − β2)·c_t, the weight of the centred update (CENTERED only)
+     * @param previousMomentScale 1/(1 − β1^(t−1)), or 0 at t = 1 where m̂_0 = 0 (CENTERED only)
+     * @param firstCorrection 1/(1 − β1^t)
+     * @param secondCorrection 1/(1 − β2^t)
+     * @param eps ε
+     * @param centered whether v̂ is the centred variance v (else ŝ)
+     * @param sumOfRatios whether to accumulate Σ m̂²/(v̂+ε) (else Σ m² and Σ v or s)
+     */
+    record MomentConstants(float beta1, float oneMinusBeta1, float beta2, float oneMinusBeta2, float centredWeight,
+            float previousMomentScale,
+            float firstCorrection, float secondCorrection, float eps, boolean centered, boolean sumOfRatios) {}
+
+    /** Double sums of pass 1 over all tensors so far. */
+    static final class MomentSums {
+        /** Σ m² (not bias-corrected), RATIO_OF_SUMS only. */
+        double squaredMoment;
+        /** Σ v (CENTERED) or Σ s (not bias-corrected), RATIO_OF_SUMS only. */
+        double variance;
+        /** Σ m̂²/(v̂ + ε), SUM_OF_RATIOS only. */
+        double ratios;
+    }
+
+    /**
+     * Constants of pass 2, already rounded to float.
+     *
+     * @param firstCorrection 1/(1 − β1^t)
+     * @param secondCorrection 1/(1 − β2^t)
+     * @param fisherScale dt·(1 + R), so that dt·F = fisherScale·v̂
+     * @param dt the trust-region scale dt before this step's update
+     * @param eps ε
+     * @param decayRate α_g·λ_g
+     * @param learningRate α_g
+     * @param centered whether v̂ is the centred variance v (else ŝ)
+     */
+    record UpdateConstants(float firstCorrection, float secondCorrection, float fisherScale, float dt, float eps,
+            float decayRate, float learningRate, boolean centered) {}
+
+    /** Sums of pass 2 for one tensor. */
+    static final class UpdateSums {
+        /** Σ m̂·u. */
+        double gain;
+        /** Σ v̂·u². */
+        double curvature;
+        /** Elements where dt·F &gt; √ŝ, i.e. where the Fisher branch of the max won. */
+        long fisherWins;
+    }
+
+    /**
+     * Pass 1: m ← β1·m + (1−β1)·g, s ← β2·s + (1−β2)·g², for CENTERED also v ← β2·v + (1−β2)·c·(g − m̂_{t−1})²
+     * with m̂_{t−1} from m before its update; adds this tensor's terms of R to {@code sums}.
+     *
+     * @param variance the v tensor for CENTERED, else ignored (may be null)
+     */
+    static void updateMoments(MemorySegment gradient, MemorySegment firstMoment, MemorySegment secondMoment,
+            MemorySegment variance, long count, MomentConstants k, MomentSums sums) {
+        long bound = SPECIES.loopBound(count) * Float.BYTES;
+        long end = count * Float.BYTES;
+        long offset = 0;
+        float oneMinusBeta1 = k.oneMinusBeta1();
+        float oneMinusBeta2 = k.oneMinusBeta2();
+        while (offset < bound) {
+            long chunkEnd = Math.min(bound, offset + CHUNK_ELEMENTS * Float.BYTES);
+            FloatVector squared = FloatVector.zero(SPECIES);
+            FloatVector spread = FloatVector.zero(SPECIES);
+            for (; offset < chunkEnd; offset += VECTOR_BYTES) {
+                FloatVector g = FloatVector.fromMemorySegment(SPECIES, gradient, offset, ORDER);
+                FloatVector mOld = FloatVector.fromMemorySegment(SPECIES, firstMoment, offset, ORDER);
+                FloatVector sOld = FloatVector.fromMemorySegment(SPECIES, secondMoment, offset, ORDER);
+                FloatVector m = mOld.mul(k.beta1()).add(g.mul(oneMinusBeta1));
+                FloatVector s = sOld.mul(k.beta2()).add(g.mul(g).mul(oneMinusBeta2));
+                m.intoMemorySegment(firstMoment, offset, ORDER);
+                s.intoMemorySegment(secondMoment, offset, ORDER);
+                FloatVector var = s;
+                if (k.centered()) {
+                    FloatVector deviation = g.sub(mOld.mul(k.previousMomentScale()));
+                    FloatVector vOld = FloatVector.fromMemorySegment(SPECIES, variance, offset, ORDER);
+                    var = vOld.mul(k.beta2()).add(deviation.mul(deviation).mul(k.centredWeight()));
+                    var.intoMemorySegment(variance, offset, ORDER);
+                }
+                if (k.sumOfRatios()) {
+                    FloatVector mHat = m.mul(k.firstCorrection());
+                    FloatVector vHat = var.mul(k.secondCorrection());
+                    squared = squared.add(mHat.mul(mHat).div(vHat.add(k.eps())));
+                } else {
+                    squared = squared.add(m.mul(m));
+                    spread = spread.add(var);
+                }
+            }
+            if (k.sumOfRatios()) {
+                sums.ratios += squared.reduceLanes(VectorOperators.ADD);
+            } else {
+                sums.squaredMoment += squared.reduceLanes(VectorOperators.ADD);
+                sums.variance += spread.reduceLanes(VectorOperators.ADD);
+            }
+        }
+        for (; offset < end; offset += Float.BYTES) {
+            float g = gradient.get(FLOAT, offset);
+            float mOld = firstMoment.get(FLOAT, offset);
+            float m = mOld * k.beta1() + g * oneMinusBeta1;
+            float s = secondMoment.get(FLOAT, offset) * k.beta2() + g * g * oneMinusBeta2;
+            firstMoment.set(FLOAT, offset, m);
+            secondMoment.set(FLOAT, offset, s);
+            float var = s;
+            if (k.centered()) {
+                float deviation = g - mOld * k.previousMomentScale();
+                var = variance.get(FLOAT, offset) * k.beta2() + deviation * deviation * k.centredWeight();
+                variance.set(FLOAT, offset, var);
+            }
+            if (k.sumOfRatios()) {
+                float mHat = m * k.firstCorrection();
+                float vHat = var * k.secondCorrection();
+                sums.ratios += mHat * mHat / (vHat + k.eps());
+            } else {
+                sums.squaredMoment += m * m;
+                sums.variance += var;
+            }
+        }
+    }
+
+    /**
+     * Pass 2: D = max(dt·(1+R)·v̂, √ŝ), u = m̂·dt/(D + ε), θ ← θ + (−α·λ·θ − α·u) (one rounding at θ's magnitude
+     * per step, so decay and update do not drift in float); adds Σ m̂·u, Σ v̂·u² and the count of Fisher-branch wins
+     * to {@code sums}.
+     *
+     * @param variance the v tensor for CENTERED, else ignored (may be null)
+     */
+    static void applyUpdate(MemorySegment weight, MemorySegment firstMoment, MemorySegment secondMoment,
+            MemorySegment variance, long count, UpdateConstants k, UpdateSums sums) {
+        long bound = SPECIES.loopBound(count) * Float.BYTES;
+        long end = count * Float.BYTES;
+        long offset = 0;
+        float step = -k.learningRate();
+        float decay = -k.decayRate();
+        while (offset < bound) {
+            long chunkEnd = Math.min(bound, offset + CHUNK_ELEMENTS * Float.BYTES);
+            FloatVector gain = FloatVector.zero(SPECIES);
+            FloatVector curvature = FloatVector.zero(SPECIES);
+            for (; offset < chunkEnd; offset += VECTOR_BYTES) {
+                FloatVector mHat = FloatVector.fromMemorySegment(SPECIES, firstMoment, offset, ORDER)
+                        .mul(k.firstCorrection());
+                FloatVector sHat = FloatVector.fromMemorySegment(SPECIES, secondMoment, offset, ORDER)
+                        .mul(k.secondCorrection());
+                FloatVector vHat = k.centered()
+                        ? FloatVector.fromMemorySegment(SPECIES, variance, offset, ORDER).mul(k.secondCorrection())
+                        : sHat;
+                FloatVector fisher = vHat.mul(k.fisherScale());
+                FloatVector root = sHat.sqrt();
+                VectorMask<Float> fisherWins = fisher.compare(VectorOperators.GT, root);
+                sums.fisherWins += fisherWins.trueCount();
+                FloatVector u = mHat.mul(k.dt()).div(fisher.max(root).add(k.eps()));
+                FloatVector theta = FloatVector.fromMemorySegment(SPECIES, weight, offset, ORDER);
+                theta.add(theta.mul(decay).add(u.mul(step))).intoMemorySegment(weight, offset, ORDER);
+                gain = gain.add(mHat.mul(u));
+                curvature = curvature.add(vHat.mul(u).mul(u));
+            }
+            sums.gain += gain.reduceLanes(VectorOperators.ADD);
+            sums.curvature += curvature.reduceLanes(VectorOperators.ADD);
+        }
+        for (; offset < end; offset += Float.BYTES) {
+            float mHat = firstMoment.get(FLOAT, offset) * k.firstCorrection();
+            float sHat = secondMoment.get(FLOAT, offset) * k.secondCorrection();
+            float vHat = k.centered() ? variance.get(FLOAT, offset) * k.secondCorrection() : sHat;
+            float fisher = vHat * k.fisherScale();
+            float root = (float) Math.sqrt(sHat);
+            if (fisher > root) {
+                sums.fisherWins++;
+            }
+            float u = mHat * k.dt() / (Math.max(fisher, root) + k.eps());
+            float theta = weight.get(FLOAT, offset);
+            weight.set(FLOAT, offset, theta + (theta * decay + u * step));
+            sums.gain += mHat * u;
+            sums.curvature += vHat * u * u;
+        }
+    }
+}
