@@ -1,0 +1,144 @@
+package dev.tune4j.integration;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.engine.Engine;
+import ai.djl.huggingface.tokenizers.Encoding;
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import dev.tune4j.model.CausalLmLoss;
+import dev.tune4j.model.ClassificationLoss;
+import dev.tune4j.model.bert.BertConfig;
+import dev.tune4j.model.bert.BertForSequenceClassification;
+import dev.tune4j.model.llama.LlamaConfig;
+import dev.tune4j.model.llama.LlamaForCausalLM;
+import dev.tune4j.optim.Optimizer;
+import dev.tune4j.optim.OptimizerSettings;
+import dev.tune4j.optim.Optimizers;
+import dev.tune4j.tokenizer.BertTokenizerFiles;
+import dev.tune4j.tokenizer.LlamaTokenizerFiles;
+import dev.tune4j.tokenizer.Tokenizers;
+import dev.tune4j.train.TrainingStep;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every registered optimizer id trains a tiny Llama-2-architecture model and a tiny BERT through the same training
+ * step, on real text tokenized by the real tokenizers, and the loss falls. The models are tiny and freshly
+ * initialized (written by the project); the text is real (Moby Dick's opening, and real-looking mail lines).
+ */
+class EveryOptimizerTrainsTest {
+    /** Ids this project ships; the test fails if one is missing from the registry. */
+    private static final Set<String> SHIPPED = Set.of("adam", "adamw", "adam_engine", "adamw_engine", "soaa");
+    private static final int STEPS = 25;
+
+    private static final List<String> MOBY_DICK = List.of(
+            "Call me Ishmael. Some years ago, never mind how long precisely, having little or no money in my purse,",
+            "and nothing particular to interest me on shore, I thought I would sail about a little and see the watery"
+                    + " part of the world.");
+    private static final List<String> MAIL = List.of(
+            "Congratulations! You have been selected to receive a free cruise, call now to claim your prize.",
+            "Hi Tom, the build is green again; I merged the fix for the flaky test this morning.",
+            "Lowest mortgage rates guaranteed!!! Act now, limited offer, no credit check required.",
+            "Can we move our one-on-one to Thursday? I have a dentist appointment on Wednesday.");
+    private static final long[] MAIL_LABELS = {1, 0, 1, 0}; // 1 = spam
+
+    private static long[][] llamaIds;
+    private static long[][] llamaMask;
+    private static long[][] bertIds;
+    private static long[][] bertMask;
+
+    @BeforeAll
+    static void tokenize() throws IOException {
+        try (HuggingFaceTokenizer llama = Tokenizers.loadPadded(LlamaTokenizerFiles.ensure(), 40);
+                HuggingFaceTokenizer bert = Tokenizers.loadPadded(BertTokenizerFiles.minilm(), 32)) {
+            llamaIds = MOBY_DICK.stream().map(llama::encode).map(Encoding::getIds).toArray(long[][]::new);
+            llamaMask = MOBY_DICK.stream().map(llama::encode).map(Encoding::getAttentionMask).toArray(long[][]::new);
+            bertIds = MAIL.stream().map(bert::encode).map(Encoding::getIds).toArray(long[][]::new);
+            bertMask = MAIL.stream().map(bert::encode).map(Encoding::getAttentionMask).toArray(long[][]::new);
+        }
+    }
+
+    static Stream<String> optimizerIds() {
+        Set<String> registered = Optimizers.all().keySet();
+        assertTrue(registered.containsAll(SHIPPED), "registry lacks some shipped optimizers: " + registered);
+        return registered.stream();
+    }
+
+    private static NDArray matrix(NDManager manager, long[][] rows) {
+        return manager.create(java.util.Arrays.stream(rows).flatMapToLong(java.util.Arrays::stream).toArray(),
+                new Shape(rows.length, rows[0].length));
+    }
+
+    @ParameterizedTest
+    @MethodSource("optimizerIds")
+    void tinyLlamaLossFalls(String id) {
+        Engine.getInstance().setRandomSeed(1);
+        LlamaConfig config = LlamaConfig.tiny(32000, 16, 2, 2, 1, 32);
+        try (NDManager manager = NDManager.newBaseManager();
+                Optimizer optimizer = Optimizers.create(id, OptimizerSettings.of(Map.of("lr", 1e-2), STEPS))) {
+            var model = new LlamaForCausalLM(config).initialize(manager, DataType.FLOAT32);
+            var step = new TrainingStep(manager, model, optimizer, 1.0);
+            double[] losses = train(step, s -> {
+                NDArray ids = matrix(s, llamaIds);
+                NDArray mask = matrix(s, llamaMask);
+                NDArray logits = model.forward(new ParameterStore(s, false), new NDList(ids, mask), true)
+                        .singletonOrThrow();
+                return CausalLmLoss.compute(logits, CausalLmLoss.labelsFromIds(ids, mask), mask);
+            });
+            assertFalls(id + " on tiny Llama", losses);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("optimizerIds")
+    void tinyBertClassifierLossFalls(String id) {
+        Engine.getInstance().setRandomSeed(2);
+        BertConfig config = BertConfig.tiny(30522, 16, 2, 2, 32);
+        try (NDManager manager = NDManager.newBaseManager();
+                Optimizer optimizer = Optimizers.create(id, OptimizerSettings.of(Map.of("lr", 1e-2), STEPS))) {
+            var model = new BertForSequenceClassification(config, 2,
+                    BertForSequenceClassification.Pooling.MEAN).initialize(manager, DataType.FLOAT32);
+            var step = new TrainingStep(manager, model, optimizer, 1.0);
+            double[] losses = train(step, s -> {
+                NDArray ids = matrix(s, bertIds);
+                NDArray mask = matrix(s, bertMask);
+                NDArray logits = model.forward(new ParameterStore(s, false), new NDList(ids, mask), true)
+                        .singletonOrThrow();
+                return ClassificationLoss.compute(logits, s.create(MAIL_LABELS));
+            });
+            assertFalls(id + " on tiny BERT", losses);
+        }
+    }
+
+    private static double[] train(TrainingStep step, java.util.function.Function<NDManager, NDArray> loss) {
+        double[] losses = new double[STEPS];
+        for (int i = 0; i < STEPS; i++) {
+            try {
+                losses[i] = step.run(loss).loss();
+            } catch (ArithmeticException e) {
+                throw new AssertionError("step " + i + " after losses " + java.util.Arrays.toString(
+                        java.util.Arrays.copyOf(losses, i)) + ": " + e.getMessage(), e);
+            }
+        }
+        return losses;
+    }
+
+    private static void assertFalls(String what, double[] losses) {
+        double first = losses[0];
+        double last = losses[losses.length - 1];
+        System.out.printf("%s: loss %.4f -> %.4f over %d steps%n", what, first, last, losses.length);
+        assertTrue(last < 0.7 * first, what + ": loss did not fall enough, " + java.util.Arrays.toString(losses));
+    }
+}
