@@ -127,11 +127,19 @@ public final class ModelWeights {
      * model order, {@code format: pt} metadata. The weights file is written atomically.
      */
     public static void save(Block model, ModelConfig config, Path directory) throws IOException {
+        save(model, config, directory, name -> true);
+    }
+
+    /** Saves the parameters whose names {@code include} accepts (e.g. a merged LoRA model without its adapters). */
+    public static void save(Block model, ModelConfig config, Path directory, Predicate<String> include)
+            throws IOException {
         Files.createDirectories(directory);
         config.write(directory);
         List<SafeTensorsWriter.Entry> entries = new ArrayList<>();
         for (var entry : ParameterNames.of(model).entrySet()) {
-            entries.add(SafeTensorsWriter.Entry.of(entry.getKey(), entry.getValue().getArray()));
+            if (include.test(entry.getKey())) {
+                entries.add(SafeTensorsWriter.Entry.of(entry.getKey(), entry.getValue().getArray()));
+            }
         }
         SafeTensorsWriter.write(directory.resolve(Checkpoint.SINGLE_FILE), entries, Map.of("format", "pt"));
     }

@@ -33,9 +33,30 @@ public abstract class HfBlock extends AbstractBlock {
         return block;
     }
 
+    /**
+     * Makes the Linear children while a model is being constructed. Bound (through {@link #LINEAR_FACTORY}) by code
+     * that changes how Linear layers are built, such as LoRA adapting its target modules; it returns null to keep a
+     * plain Linear.
+     */
+    @FunctionalInterface
+    public interface LinearFactory {
+        /**
+         * The block for the Linear child {@code name} (its name within its parent, e.g. {@code q_proj} or
+         * {@code attention.self.query}), or null for a plain {@code nn.Linear(in, out, bias)}.
+         */
+        Block create(String name, long in, long out, boolean bias);
+    }
+
+    /** The factory in force while a model is constructed; unbound means plain Linear layers. */
+    public static final ScopedValue<LinearFactory> LINEAR_FACTORY = ScopedValue.newInstance();
+
     /** A HF {@code nn.Linear(in, out, bias)} child: weight {@code [out, in]} as in PyTorch. */
     protected final Block linear(String name, long in, long out, boolean bias) {
-        return child(name, Linear.builder().setUnits(out).optBias(bias).build(), new Shape(1, in));
+        Block block = LINEAR_FACTORY.isBound() ? LINEAR_FACTORY.get().create(name, in, out, bias) : null;
+        if (block == null) {
+            block = Linear.builder().setUnits(out).optBias(bias).build();
+        }
+        return child(name, block, new Shape(1, in));
     }
 
     /** A parameter of a fixed shape named as HF names it. */

@@ -28,12 +28,21 @@ public final class ParameterNames {
             names.put(prefix + entry.getKey(), entry.getValue());
         }
         for (Pair<String, Block> entry : block.getChildren()) {
-            String name = entry.getKey().replaceFirst("^\\d+", "");
-            if (name.isEmpty()) {
-                throw new IllegalStateException("child block '" + entry.getKey() + "' under '" + prefix
-                        + "' has no name beyond DJL's position prefix; name children as Hugging Face does");
-            }
-            collect(entry.getValue(), prefix + name + ".", names);
+            collect(entry.getValue(), prefix + childName(entry.getKey(), prefix) + ".", names);
         }
+    }
+
+    /**
+     * The HF name of a child from DJL's key for it ({@code 02layers.0 -> layers.0}).
+     *
+     * @param parent the parent's dotted name with a trailing dot, for the error message
+     */
+    public static String childName(String djlKey, String parent) {
+        String name = djlKey.replaceFirst("^\\d+", "");
+        if (name.isEmpty()) {
+            throw new IllegalStateException("child block '" + djlKey + "' under '" + parent
+                    + "' has no name beyond DJL's position prefix; name children as Hugging Face does");
+        }
+        return name;
     }
 }
