@@ -39,7 +39,9 @@ import java.util.Set;
  * virtual low-rank weight named {@code <parameter>::galore} (shaped like R, zero before every step) with gradient R,
  * and the change of that virtual weight N is projected back, scaled by α and added to the real weight; then the real
  * weight gets decoupled weight decay {@code w ← w − lr·wd·w}, after the update as the reference does. The inner rule's
- * own weight decay acts on the zero virtual weight, so it adds nothing there.
+ * own {@code weight_decay} is set to 0 for the virtual weights (through parameter groups named
+ * {@code <group>::galore} and {@code galore_virtual}), as the reference disables it inside its 8-bit inner rule;
+ * decay inside the inner rule would shrink the low-rank update itself.
  *
  * <p>All other parameters go to the inner optimizer unchanged, in the same single inner {@code step} (so rules that
  * sum over all parameters, like SOAA, see everything). The inner moments live in the projected space; by default they
@@ -118,15 +120,29 @@ public final class GaLoreOptimizer implements Optimizer {
         OptionSchema schema = schema(id, innerFactory.schema(), id.equals(GaLoreOptimizerFactory.GENERIC_ID));
         this.options = schema.parse(settings.options(), "optimizer '" + id + "'");
         this.groupSpecs = settings.groups();
-        List<ParameterGroup> innerGroups = new ArrayList<>();
+        boolean innerDecays = innerFactory.schema().names().contains("weight_decay");
+        List<ParameterGroup> virtualGroups = new ArrayList<>();
+        List<ParameterGroup> realGroups = new ArrayList<>();
         for (ParameterGroup spec : groupSpecs) {
             Map<String, Object> merged = new LinkedHashMap<>(settings.options());
             merged.putAll(spec.overrides());
             groupOptions.add(schema.parse(merged, "group '" + spec.name() + "'"));
-            List<String> patterns = new ArrayList<>(spec.patterns());
-            spec.patterns().forEach(pattern -> patterns.add(pattern + VIRTUAL_SUFFIX));
-            innerGroups.add(new ParameterGroup(spec.name(), patterns, withoutOwnOptions(spec.overrides())));
+            Map<String, Object> innerOverrides = withoutOwnOptions(spec.overrides());
+            realGroups.add(new ParameterGroup(spec.name(), spec.patterns(), innerOverrides));
+            Map<String, Object> virtualOverrides = new LinkedHashMap<>(innerOverrides);
+            if (innerDecays) {
+                virtualOverrides.put("weight_decay", 0.0);
+            }
+            virtualGroups.add(new ParameterGroup(spec.name() + VIRTUAL_SUFFIX,
+                    spec.patterns().stream().map(pattern -> pattern + VIRTUAL_SUFFIX).toList(), virtualOverrides));
         }
+        if (innerDecays) {
+            virtualGroups.add(new ParameterGroup("galore_virtual", List.of("**" + VIRTUAL_SUFFIX),
+                    Map.of("weight_decay", 0.0)));
+        }
+        // virtual names match only virtual patterns, so listing those first keeps first-match-wins for both kinds
+        List<ParameterGroup> innerGroups = new ArrayList<>(virtualGroups);
+        innerGroups.addAll(realGroups);
         projectionSettings(options); // validates the combination early
         this.inner = innerFactory.create(new OptimizerSettings(withoutOwnOptions(settings.options()), innerGroups,
                 settings.totalSteps()));
