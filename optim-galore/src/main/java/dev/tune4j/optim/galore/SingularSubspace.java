@@ -47,7 +47,8 @@ public final class SingularSubspace {
         /** Checks the sizes. */
         public Basis {
             if (left != null && left.length != (long) rows * rank) {
-                throw new IllegalArgumentException("left basis has " + left.length + " values, not " + rows + "×" + rank);
+                throw new IllegalArgumentException("left basis has " + left.length + " values, not " + rows + "×"
+                        + rank);
             }
             if (right != null && right.length != (long) rank * cols) {
                 throw new IllegalArgumentException("right basis has " + right.length + " values, not " + rank + "×"

@@ -35,7 +35,8 @@ public final class ScalarAdamW extends AbstractOptimizer {
             float beta2 = (float) group.options().pair("betas", 1);
             float eps = (float) group.options().number("eps");
             float decay = (float) (learningRate(group) * group.options().number("weight_decay"));
-            float stepSize = (float) (learningRate(group) * Math.sqrt(1 - Math.pow(beta2, t)) / (1 - Math.pow(beta1, t)));
+            float stepSize = (float) (learningRate(group) * Math.sqrt(1 - Math.pow(beta2, t))
+                    / (1 - Math.pow(beta1, t)));
             MemorySegment w = TensorMemory.of(parameter.weight());
             MemorySegment g = TensorMemory.of(parameter.gradient());
             MemorySegment m = TensorMemory.of(state(parameter, "exp_avg", DataType.FLOAT32));
