@@ -188,6 +188,15 @@ public abstract class AbstractOptimizer implements Optimizer {
         }
     }
 
+    /** Frees every state tensor of {@code parameterName}; they come back as zeros on first use. */
+    @Override
+    public void resetState(String parameterName) {
+        Map<String, NDArray> tensors = state.remove(parameterName);
+        if (tensors != null) {
+            tensors.values().forEach(NDArray::close);
+        }
+    }
+
     @Override
     public long stateBytes() {
         long bytes = 0;

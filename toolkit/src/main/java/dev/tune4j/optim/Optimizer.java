@@ -49,6 +49,18 @@ public interface Optimizer extends AutoCloseable {
      */
     void loadState(Path directory) throws IOException;
 
+    /**
+     * Forgets the state of one parameter, so that it restarts from zeros at its next step (GaLore resets the moments
+     * of a projected parameter this way when its basis changes). The step count is not reset.
+     *
+     * @param parameterName the name the parameter is stepped under; unknown names are ignored
+     * @throws UnsupportedOperationException if this optimizer cannot forget one parameter's state
+     */
+    default void resetState(String parameterName) {
+        throw new UnsupportedOperationException("optimizer '" + id() + "' cannot reset the state of one parameter ("
+                + parameterName + ")");
+    }
+
     /** Frees all state. */
     @Override
     void close();

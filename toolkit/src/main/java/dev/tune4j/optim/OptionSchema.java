@@ -19,7 +19,7 @@ public final class OptionSchema {
     private record Option(String name, Kind kind, Object fallback, DoublePredicate valid, String rule,
             List<String> choices) {}
 
-    private enum Kind { NUMBER, INTEGER, PAIR, CHOICE, FLAG }
+    private enum Kind { NUMBER, INTEGER, PAIR, CHOICE, FLAG, TEXT, TEXTS }
 
     private OptionSchema(String optimizerId, Map<String, Option> options) {
         this.optimizerId = optimizerId;
@@ -101,7 +101,32 @@ public final class OptionSchema {
                 }
                 yield flag;
             }
+            case TEXT -> {
+                if (!(value instanceof String text) || text.isBlank()) {
+                    throw new IllegalArgumentException("option '" + name + "' must be a non-empty word, got " + value);
+                }
+                yield text.strip();
+            }
+            case TEXTS -> texts(name, value);
         };
+    }
+
+    private static List<String> texts(String name, Object value) {
+        List<?> items = value instanceof String text ? List.of(text.split(",")) : value instanceof List<?> list
+                ? list : null;
+        if (items == null || items.isEmpty()) {
+            throw new IllegalArgumentException("option '" + name + "' must be a non-empty list of words (or one "
+                    + "comma-separated string), got " + value);
+        }
+        List<String> words = new ArrayList<>();
+        for (Object item : items) {
+            if (!(item instanceof String word) || word.isBlank()) {
+                throw new IllegalArgumentException("option '" + name + "' must hold non-empty words, got " + item
+                        + " in " + value);
+            }
+            words.add(word.strip());
+        }
+        return List.copyOf(words);
     }
 
     private static double number(String name, Object value) {
@@ -166,6 +191,32 @@ public final class OptionSchema {
             pair("betas", beta1, beta2, x -> x >= 0 && x < 1, "in [0, 1)");
             number("eps", eps, x -> x >= 0 && Double.isFinite(x), "a finite number >= 0");
             return number("weight_decay", weightDecay, x -> x >= 0 && Double.isFinite(x), "a finite number >= 0");
+        }
+
+        /** A free word, e.g. another optimizer's id; {@code fallback} may be null for a required value. */
+        public Builder text(String name, String fallback) {
+            return add(new Option(name, Kind.TEXT, fallback, x -> true, "", List.of()));
+        }
+
+        /** A list of words (a YAML list or one comma-separated string), e.g. parameter-name patterns. */
+        public Builder texts(String name, List<String> fallback) {
+            return add(new Option(name, Kind.TEXTS, List.copyOf(fallback), x -> true, "", List.of()));
+        }
+
+        /**
+         * Every option of {@code other} (a wrapper accepting its inner optimizer's options).
+         *
+         * @throws IllegalArgumentException if {@code other} has an option of a name this schema already has
+         */
+        public Builder include(OptionSchema other) {
+            for (Option option : other.options.values()) {
+                if (options.containsKey(option.name())) {
+                    throw new IllegalArgumentException("option '" + option.name() + "' of " + other.optimizerId
+                            + " clashes with the option of the same name of " + optimizerId);
+                }
+                add(option);
+            }
+            return this;
         }
 
         private Builder add(Option option) {

@@ -40,6 +40,22 @@ public final class Options {
         return (Boolean) require(name);
     }
 
+    /** A word option. */
+    public String text(String name) {
+        return (String) require(name);
+    }
+
+    /** A list-of-words option. */
+    @SuppressWarnings("unchecked")
+    public List<String> texts(String name) {
+        return (List<String>) require(name);
+    }
+
+    /** Whether the schema has an option {@code name}. */
+    public boolean has(String name) {
+        return values.containsKey(name);
+    }
+
     /** All values, sorted by name, for run records. */
     public Map<String, Object> asMap() {
         return new TreeMap<>(values);
