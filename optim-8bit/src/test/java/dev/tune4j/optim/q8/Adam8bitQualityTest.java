@@ -9,6 +9,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import dev.tune4j.model.CausalLmLoss;
 import dev.tune4j.model.llama.LlamaConfig;
@@ -22,6 +23,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -67,8 +70,28 @@ class Adam8bitQualityTest {
         return CausalLmLoss.compute(logits, CausalLmLoss.labelsFromIds(input, mask), mask);
     }
 
+    /**
+     * libtorch's multi-threaded CPU kernels are not bit-reproducible from run to run (measured: the float32 loss at
+     * step 100 varied by 0.4 % between identical runs, and one 8-bit run hit a loss spike the others did not), which
+     * the chaotic training dynamics amplify; with one thread every run is identical, so the 2 % check is
+     * deterministic.
+     */
+    private static int threadsBefore;
+
+    @BeforeAll
+    static void oneLibtorchThread() {
+        Engine.getInstance(); // loads the native library
+        threadsBefore = JniUtils.getNumThreads();
+        JniUtils.setNumThreads(1);
+    }
+
+    @AfterAll
+    static void restoreLibtorchThreads() {
+        JniUtils.setNumThreads(threadsBefore);
+    }
+
     /** Losses of {@code steps} steps of adamw8bit (min_8bit_size as given) from the same seeded init. */
-    private static double[] train(int steps, long min8bitSize, ShadowCheck shadow) {
+        private static double[] train(int steps, long min8bitSize, ShadowCheck shadow) {
         Engine.getInstance().setRandomSeed(42);
         long[] ids = tokens();
         var settings = OptimizerSettings.of(Map.of("min_8bit_size", min8bitSize), steps);
@@ -97,7 +120,8 @@ class Adam8bitQualityTest {
             trace.append(String.format(" %d: %.4f/%.4f", i, eightBit[i], reference[i]));
         }
         System.out.printf("adamw8bit vs fp32 over %d steps: max relative loss gap %.5f; shadow checks %d tensors"
-                + " (max error / allowed %.3f);%s%n", steps, maxGap, shadow.checkedTensors, shadow.worstRatio, trace);
+                + " (max error / allowed %.3f), non-finite gradient elements %d;%s%n", steps, maxGap, shadow.checkedTensors,
+                shadow.worstRatio, shadow.nonFiniteGradients, trace);
         assertTrue(reference[steps] < reference[1] * 0.7, "the reference did not learn: " + trace);
         assertTrue(maxGap <= 0.02, "8-bit loss left the 2% band: max gap " + maxGap + trace);
         assertTrue(shadow.checkedTensors > 0, "no quantized tensor was checked");
@@ -125,6 +149,7 @@ class Adam8bitQualityTest {
         private final int every;
         private int checkedTensors;
         private double worstRatio;
+        private long nonFiniteGradients;
 
         ShadowCheck(int every) {
             this.every = every;
@@ -205,6 +230,10 @@ class Adam8bitQualityTest {
             for (int i = 0; i < size; i++) {
                 float m0 = before[0].length == 0 ? 0 : before[0][i];
                 float v0 = before[1].length == 0 ? 0 : before[1][i];
+                if (!Float.isFinite(g[i])) {
+                    nonFiniteGradients++; // the spec: such elements zero their state
+                    continue;
+                }
                 m[i] = m0 * 0.9f + g[i] * (float) (1 - 0.9);
                 v[i] = v0 * 0.999f + g[i] * g[i] * (float) (1 - 0.999);
             }
