@@ -120,8 +120,8 @@ class Adam8bitQualityTest {
             trace.append(String.format(" %d: %.4f/%.4f", i, eightBit[i], reference[i]));
         }
         System.out.printf("adamw8bit vs fp32 over %d steps: max relative loss gap %.5f; shadow checks %d tensors"
-                + " (max error / allowed %.3f), non-finite gradient elements %d;%s%n", steps, maxGap, shadow.checkedTensors,
-                shadow.worstRatio, shadow.nonFiniteGradients, trace);
+                + " (max error / allowed %.3f), non-finite gradient elements %d;%s%n", steps, maxGap,
+                shadow.checkedTensors, shadow.worstRatio, shadow.nonFiniteGradients, trace);
         assertTrue(reference[steps] < reference[1] * 0.7, "the reference did not learn: " + trace);
         assertTrue(maxGap <= 0.02, "8-bit loss left the 2% band: max gap " + maxGap + trace);
         assertTrue(shadow.checkedTensors > 0, "no quantized tensor was checked");

@@ -139,11 +139,12 @@ class Adam8bitTest {
                 new ParameterGroup("full_precision", List.of("**.lm_head.weight"), Map.of("optim_bits", 32)),
                 new ParameterGroup("late", List.of("**.late.weight"), Map.of("min_8bit_size", 10000)));
         var settings = new OptimizerSettings(Map.of("stable_embedding", true), groups, 10);
-        String[] names = {"model.embed_tokens.weight", "bert.embeddings.word_embeddings.weight", "model.lm_head.weight",
-            "model.late.weight", "model.small.weight", "model.big.weight", "model.edge.weight"};
+        String[] names = {"model.embed_tokens.weight", "bert.embeddings.word_embeddings.weight",
+            "model.lm_head.weight", "model.late.weight", "model.small.weight", "model.big.weight", "model.edge.weight"};
         int[] sizes = {8192, 8192, 8192, 5000, 4095, 8192, 4096};
         boolean[] quantized = {false, false, false, false, false, true, true};
-        try (NDManager manager = NDManager.newBaseManager(); var optimizer = new Adam8bit(Adam8bit.ADAMW_ID, settings)) {
+        try (NDManager manager = NDManager.newBaseManager();
+                var optimizer = new Adam8bit(Adam8bit.ADAMW_ID, settings)) {
             List<NDArray> weights = weights(manager, sizes);
             List<TrainableParameter> parameters = step(manager, optimizer, List.of(names), weights, 1);
             long expected = 0;
@@ -155,7 +156,8 @@ class Adam8bitTest {
         }
         try (NDManager manager = NDManager.newBaseManager();
                 var optimizer = new Adam8bit(Adam8bit.ADAMW_ID, OptimizerSettings.of(Map.of(), 10))) {
-            List<TrainableParameter> parameters = step(manager, optimizer, List.of(names[0]), weights(manager, 8192), 1);
+            List<TrainableParameter> parameters =
+                    step(manager, optimizer, List.of(names[0]), weights(manager, 8192), 1);
             assertTrue(optimizer.quantizes(parameters.get(0)), "embeddings are 8-bit unless stable_embedding");
         }
     }

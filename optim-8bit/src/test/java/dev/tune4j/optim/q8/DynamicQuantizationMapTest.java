@@ -3,6 +3,7 @@ package dev.tune4j.optim.q8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class DynamicQuantizationMapTest {
@@ -53,7 +54,7 @@ class DynamicQuantizationMapTest {
 
     @Test
     void mapsAreStrictlyAscending() {
-        for (var map : new DynamicQuantizationMap[] {DynamicQuantizationMap.signed(), DynamicQuantizationMap.unsigned()}) {
+        for (var map : List.of(DynamicQuantizationMap.signed(), DynamicQuantizationMap.unsigned())) {
             float[] values = map.values();
             for (int i = 1; i < values.length; i++) {
                 assertTrue(values[i - 1] < values[i], "not ascending at " + i + ": " + values[i - 1] + ", "
@@ -83,7 +84,7 @@ class DynamicQuantizationMapTest {
     @Test
     void quantizeAgreesWithABruteForceNearestSearch() {
         var random = new java.util.SplittableRandom(7);
-        for (var map : new DynamicQuantizationMap[] {DynamicQuantizationMap.signed(), DynamicQuantizationMap.unsigned()}) {
+        for (var map : List.of(DynamicQuantizationMap.signed(), DynamicQuantizationMap.unsigned())) {
             float[] values = map.values();
             for (int trial = 0; trial < 200_000; trial++) {
                 // log-uniform magnitudes from 1e-9 to 1 so every decade is hit
