@@ -1,0 +1,9 @@
+/**
+ * Blockwise 8-bit Adam and AdamW (bitsandbytes' {@code Adam8bit}/{@code AdamW8bit}; Dettmers et al., ICLR 2022):
+ * both moments stored as one byte per element, codes into bitsandbytes' dynamic tree maps
+ * ({@link dev.tune4j.optim.q8.DynamicQuantizationMap}), scaled by a float32 absolute maximum per block of elements.
+ *
+ * <p>Registered as the optimizer ids {@code adam8bit} and {@code adamw8bit}; see {@link dev.tune4j.optim.q8.Adam8bit}
+ * for the options and the exact update.
+ */
+package dev.tune4j.optim.q8;
