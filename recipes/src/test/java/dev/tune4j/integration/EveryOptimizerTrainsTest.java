@@ -40,7 +40,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class EveryOptimizerTrainsTest {
     /** Ids this project ships; the test fails if one is missing from the registry. */
-    private static final Set<String> SHIPPED = Set.of("adam", "adamw", "adam_engine", "adamw_engine", "soaa");
+    private static final Set<String> SHIPPED = Set.of("adam", "adamw", "adam_engine", "adamw_engine", "soaa",
+            "adam8bit", "adamw8bit", "galore", "galore_adamw", "galore_adam8bit", "galore_soaa");
     private static final int STEPS = 25;
 
     private static final List<String> MOBY_DICK = List.of(
@@ -87,7 +88,7 @@ class EveryOptimizerTrainsTest {
         Engine.getInstance().setRandomSeed(1);
         LlamaConfig config = LlamaConfig.tiny(32000, 16, 2, 2, 1, 32);
         try (NDManager manager = NDManager.newBaseManager();
-                Optimizer optimizer = Optimizers.create(id, OptimizerSettings.of(Map.of("lr", 1e-2), STEPS))) {
+                Optimizer optimizer = Optimizers.create(id, OptimizerSettings.of(options(id), STEPS))) {
             var model = new LlamaForCausalLM(config).initialize(manager, DataType.FLOAT32);
             var step = new TrainingStep(manager, model, optimizer, 1.0);
             double[] losses = train(step, s -> {
@@ -107,7 +108,7 @@ class EveryOptimizerTrainsTest {
         Engine.getInstance().setRandomSeed(2);
         BertConfig config = BertConfig.tiny(30522, 16, 2, 2, 32);
         try (NDManager manager = NDManager.newBaseManager();
-                Optimizer optimizer = Optimizers.create(id, OptimizerSettings.of(Map.of("lr", 1e-2), STEPS))) {
+                Optimizer optimizer = Optimizers.create(id, OptimizerSettings.of(options(id), STEPS))) {
             var model = new BertForSequenceClassification(config, 2,
                     BertForSequenceClassification.Pooling.MEAN).initialize(manager, DataType.FLOAT32);
             var step = new TrainingStep(manager, model, optimizer, 1.0);
@@ -120,6 +121,22 @@ class EveryOptimizerTrainsTest {
             });
             assertFalls(id + " on tiny BERT", losses);
         }
+    }
+
+    /**
+     * lr 1e-2 for every optimizer; GaLore variants project the tiny models' 16-wide matrices to rank 4 and refresh
+     * the basis every 10 steps (their defaults, rank 128 and gap 200, are for real model sizes); 8-bit variants
+     * quantize tensors from 256 elements (their default threshold, 4096, would keep every tiny tensor in fp32).
+     */
+    private static Map<String, Object> options(String id) {
+        Map<String, Object> options = new java.util.HashMap<>(Map.of("lr", 1e-2));
+        if (id.startsWith("galore")) {
+            options.putAll(Map.of("rank", 4, "update_proj_gap", 10));
+        }
+        if (id.contains("8bit")) {
+            options.put("min_8bit_size", 256);
+        }
+        return options;
     }
 
     private static double[] train(TrainingStep step, java.util.function.Function<NDManager, NDArray> loss) {
