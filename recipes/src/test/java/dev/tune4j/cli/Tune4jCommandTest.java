@@ -33,7 +33,7 @@ class Tune4jCommandTest {
         "frobnicate, Unmatched argument at index 0: 'frobnicate'",
         "--frobnicate, Unknown option: '--frobnicate'",
         "env --frobnicate, Unknown option: '--frobnicate'",
-        "en, Unmatched argument at index 0: 'en' (did you mean env?)",
+        "en, Unmatched argument at index 0: 'en' (did you mean env",
     })
     void badCommandLinesGiveOneLineAndExitCodeTwo(String args, String expected) {
         CliRun result = run(args.split(" "));

@@ -1,0 +1,23 @@
+package dev.tune4j.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code tune4j bench}: micro-benchmarks; {@code tune4j bench optimizers} times one step of every optimizer. */
+@Command(
+        name = "bench",
+        mixinStandardHelpOptions = true,
+        description = "Micro-benchmarks of tune4j's hot paths.",
+        subcommands = {BenchOptimizersCommand.class})
+final class BenchCommand implements Runnable {
+    @Spec
+    private CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        throw new ParameterException(spec.commandLine(), "no benchmark given");
+    }
+}

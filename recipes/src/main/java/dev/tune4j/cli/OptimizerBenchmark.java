@@ -1,0 +1,208 @@
+package dev.tune4j.cli;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.tune4j.optim.Optimizer;
+import dev.tune4j.optim.OptimizerSettings;
+import dev.tune4j.optim.Optimizers;
+import dev.tune4j.optim.TensorMemory;
+import dev.tune4j.optim.TrainableParameter;
+import java.io.PrintWriter;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.OptionalDouble;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Times one optimizer step per registered optimizer on one float32 CPU parameter of a given size, with default
+ * options, and a triad {@code a = b + s·c} over the same weight and gradient memory as a bandwidth reference.
+ *
+ * <p>The parameter is one tensor of shape {@code [N/1000, 1000]} when 1000 divides N (so matrix optimizers see a
+ * matrix), else {@code [N]}. Before every step (untimed) the weight is left as the previous step made it and the
+ * gradient is refilled with a constant, since the base class zeroes it; the loss handed to the optimizer falls as
+ * {@code 1/step}.
+ */
+final class OptimizerBenchmark {
+    /** The id every row is compared to. */
+    static final String REFERENCE_ID = "adamw_engine";
+    /** The id of the bandwidth row. */
+    static final String TRIAD_ID = "triad";
+
+    private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+    private static final ByteOrder ORDER = ByteOrder.nativeOrder();
+    private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ORDER);
+    private static final int TRIAD_BYTES_PER_ELEMENT = 12;
+    private static final int MATRIX_COLUMNS = 1000;
+
+    private final List<String> ids;
+    private final int steps;
+    private final int warmup;
+    private final PrintWriter progress;
+
+    /**
+     * One measurement.
+     *
+     * @param parameters parameter count
+     * @param id optimizer id or {@value #TRIAD_ID}
+     * @param millisPerStep median milliseconds per step, NaN if it failed
+     * @param bytesPerParameter bytes the rule must move per parameter per step (the byte model)
+     * @param stateBytesPerParameter optimizer state per parameter after the steps, NaN for the triad
+     * @param failure why it failed, empty if it did not
+     */
+    record Row(long parameters, String id, double millisPerStep, double bytesPerParameter,
+            double stateBytesPerParameter, String failure) {
+        Row {
+            Objects.requireNonNull(id, "id");
+            Objects.requireNonNull(failure, "failure");
+        }
+
+        /** Effective bandwidth in GB/s (1e9 bytes per second). */
+        double gigabytesPerSecond() {
+            return bytesPerParameter * parameters / (millisPerStep * 1e6);
+        }
+    }
+
+    OptimizerBenchmark(List<String> ids, int steps, int warmup, PrintWriter progress) {
+        this.ids = List.copyOf(ids);
+        this.steps = steps;
+        this.warmup = warmup;
+        this.progress = progress;
+    }
+
+    /** Measures every optimizer and the triad on {@code parameters} parameters. */
+    List<Row> run(int parameters) {
+        List<Row> rows = new ArrayList<>();
+        Shape shape = parameters % MATRIX_COLUMNS == 0
+                ? new Shape(parameters / MATRIX_COLUMNS, MATRIX_COLUMNS) : new Shape(parameters);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            NDArray weight = manager.zeros(shape);
+            NDArray gradient = manager.zeros(shape);
+            for (String id : ids) {
+                rows.add(measure(id, new TrainableParameter("bench.weight", weight, gradient)));
+            }
+            try (NDArray scratch = manager.zeros(shape)) {
+                rows.add(measureTriad(TensorMemory.of(scratch), TensorMemory.of(weight), TensorMemory.of(gradient),
+                        parameters));
+            }
+        }
+        return rows;
+    }
+
+    private Row measure(String id, TrainableParameter parameter) {
+        long count = parameter.size();
+        MemorySegment weight = TensorMemory.of(parameter.weight());
+        MemorySegment gradient = TensorMemory.of(parameter.gradient());
+        fill(weight, 0.5f);
+        double[] millis = new double[steps];
+        try (Optimizer optimizer = Optimizers.create(id, OptimizerSettings.of(Map.of(), warmup + steps))) {
+            for (int step = 0; step < warmup + steps; step++) {
+                fill(gradient, 1e-3f);
+                long start = System.nanoTime();
+                optimizer.step(List.of(parameter), OptionalDouble.of(1.0 / (step + 1)));
+                long elapsed = System.nanoTime() - start;
+                if (step >= warmup) {
+                    millis[step - warmup] = elapsed / 1e6;
+                }
+            }
+            double statePerParameter = (double) optimizer.stateBytes() / count;
+            Row row = new Row(count, id, median(millis), 16 + 2 * statePerParameter, statePerParameter, "");
+            progress.printf("tune4j bench: %,d params  %-14s %9.2f ms/step  %6.1f GB/s%n", count, id,
+                    row.millisPerStep(), row.gigabytesPerSecond());
+            progress.flush();
+            return row;
+        } catch (RuntimeException e) {
+            String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst()
+                    .orElse("");
+            progress.printf("tune4j bench: %,d params  %-14s failed: %s%n", count, id, why);
+            progress.flush();
+            return new Row(count, id, Double.NaN, Double.NaN, Double.NaN, why);
+        }
+    }
+
+    private Row measureTriad(MemorySegment a, MemorySegment b, MemorySegment c, long count) {
+        double[] millis = new double[steps];
+        for (int step = 0; step < warmup + steps; step++) {
+            long start = System.nanoTime();
+            triad(a, b, c, 0.5f);
+            long elapsed = System.nanoTime() - start;
+            if (step >= warmup) {
+                millis[step - warmup] = elapsed / 1e6;
+            }
+        }
+        Row row = new Row(count, TRIAD_ID, median(millis), TRIAD_BYTES_PER_ELEMENT, Double.NaN, "");
+        progress.printf("tune4j bench: %,d params  %-14s %9.2f ms/step  %6.1f GB/s%n", count, TRIAD_ID,
+                row.millisPerStep(), row.gigabytesPerSecond());
+        progress.flush();
+        return row;
+    }
+
+    /** {@code a = b + s·c} over float32 segments of equal size, Vector API with a scalar tail. */
+    static void triad(MemorySegment a, MemorySegment b, MemorySegment c, float s) {
+        long count = a.byteSize() / Float.BYTES;
+        long vectorEnd = count / SPECIES.length() * SPECIES.length();
+        long i = 0;
+        for (; i < vectorEnd; i += SPECIES.length()) {
+            long offset = i * Float.BYTES;
+            FloatVector vc = FloatVector.fromMemorySegment(SPECIES, c, offset, ORDER);
+            FloatVector vb = FloatVector.fromMemorySegment(SPECIES, b, offset, ORDER);
+            vc.lanewise(VectorOperators.FMA, s, vb).intoMemorySegment(a, offset, ORDER);
+        }
+        for (; i < count; i++) {
+            long offset = i * Float.BYTES;
+            float value = b.get(FLOAT, offset) + s * c.get(FLOAT, offset);
+            a.set(FLOAT, offset, value);
+        }
+    }
+
+    private static void fill(MemorySegment segment, float value) {
+        long count = segment.byteSize() / Float.BYTES;
+        long vectorEnd = count / SPECIES.length() * SPECIES.length();
+        FloatVector broadcast = FloatVector.broadcast(SPECIES, value);
+        long i = 0;
+        for (; i < vectorEnd; i += SPECIES.length()) {
+            broadcast.intoMemorySegment(segment, i * Float.BYTES, ORDER);
+        }
+        for (; i < count; i++) {
+            segment.set(FLOAT, i * Float.BYTES, value);
+        }
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int middle = sorted.length / 2;
+        return sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+    }
+
+    /** Prints the table: one row per size and id, with the byte model and the time relative to adamw_engine. */
+    static void printTable(List<Row> rows, int steps, PrintWriter out) {
+        out.printf("%-13s %-14s %10s %8s %8s %10s %8s%n", "params", "optimizer", "ms/step", "B/param", "GB/s",
+                "time/" + REFERENCE_ID, "state B/param");
+        for (Row row : rows) {
+            double reference = rows.stream()
+                    .filter(other -> other.parameters() == row.parameters() && other.id().equals(REFERENCE_ID))
+                    .mapToDouble(Row::millisPerStep).findFirst().orElse(Double.NaN);
+            if (!row.failure().isEmpty()) {
+                out.printf("%,13d %-14s failed: %s%n", row.parameters(), row.id(), row.failure());
+                continue;
+            }
+            out.printf("%,13d %-14s %10.2f %8.0f %8.1f %10s %8s%n", row.parameters(), row.id(), row.millisPerStep(),
+                    row.bytesPerParameter(), row.gigabytesPerSecond(),
+                    Double.isNaN(reference) ? "-" : String.format("%.3f", row.millisPerStep() / reference),
+                    Double.isNaN(row.stateBytesPerParameter()) ? "-"
+                            : String.format("%.2f", row.stateBytesPerParameter()));
+        }
+        out.printf("ms/step: median of %d steps. B/param: bytes the rule must move per parameter per step:"
+                + " optimizers 16 + 2 x state (read θ, g; write θ; zero g; read and write state; Adam = 32),"
+                + " triad 12 (read b, c; write a). GB/s = B/param x params / time.%n", steps);
+    }
+}

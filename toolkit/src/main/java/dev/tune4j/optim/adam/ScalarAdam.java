@@ -1,0 +1,59 @@
+package dev.tune4j.optim.adam;
+
+/**
+ * The scalar twin of {@link FusedAdamKernel}, the test oracle: plain loops over {@code float[]}, no Vector API, the
+ * same float operations in the same order (see the kernel's formula), so correct kernels match it bit for bit.
+ *
+ * <p>{@link #updateDjl} is the formula of DJL's native {@code adamUpdate} (what {@code adam_engine} and
+ * {@code adamw_engine} run), which differs from PyTorch's in where eps goes; see {@link EngineAdamOptimizer}.
+ */
+final class ScalarAdam {
+    private ScalarAdam() {}
+
+    /** One PyTorch-semantics Adam/AdamW step over all elements, in place. */
+    static void update(float[] weight, float[] gradient, float[] m, float[] v, AdamHyperparameters step) {
+        float l2 = step.l2();
+        float decay = step.decayFactor();
+        float beta1 = step.beta1Float();
+        float oneMinusBeta1 = step.oneMinusBeta1();
+        float beta2 = step.beta2Float();
+        float oneMinusBeta2 = step.oneMinusBeta2();
+        float inverseSqrtBc2 = step.inverseSqrtBiasCorrection2();
+        float eps = step.epsFloat();
+        float negativeStepSize = -step.stepSize();
+        for (int i = 0; i < weight.length; i++) {
+            float theta = weight[i];
+            float g = Math.fma(l2, theta, gradient[i]);
+            theta = theta * decay;
+            float mi = Math.fma(oneMinusBeta1, g, beta1 * m[i]);
+            float vi = Math.fma(oneMinusBeta2, g * g, beta2 * v[i]);
+            float denom = Math.fma((float) Math.sqrt(vi), inverseSqrtBc2, eps);
+            weight[i] = Math.fma(negativeStepSize, mi / denom, theta);
+            m[i] = mi;
+            v[i] = vi;
+        }
+    }
+
+    /**
+     * One step of DJL's native formula, in double: Adam {@code g += wd·θ} or AdamW {@code θ -= lr·wd·θ}; the moments as
+     * in PyTorch; then {@code θ -= lr·sqrt(1-β2^t)/(1-β1^t) · m / (sqrt(v) + eps)} (eps not bias-corrected).
+     */
+    static void updateDjl(float[] weight, float[] gradient, float[] m, float[] v, AdamHyperparameters step) {
+        double lr = step.lr();
+        double correctedLr = lr * Math.sqrt(1 - Math.pow(step.beta2(), step.t())) / (1 - Math.pow(step.beta1(), step.t()));
+        for (int i = 0; i < weight.length; i++) {
+            double theta = weight[i];
+            double g = gradient[i];
+            if (step.decoupled()) {
+                theta -= theta * lr * step.weightDecay();
+            } else {
+                g += step.weightDecay() * theta;
+            }
+            double mi = step.beta1() * m[i] + (1 - step.beta1()) * g;
+            double vi = step.beta2() * v[i] + (1 - step.beta2()) * g * g;
+            m[i] = (float) mi;
+            v[i] = (float) vi;
+            weight[i] = (float) (theta - correctedLr * m[i] / (Math.sqrt(v[i]) + step.eps()));
+        }
+    }
+}
