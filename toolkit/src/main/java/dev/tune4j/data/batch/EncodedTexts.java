@@ -39,6 +39,20 @@ public record EncodedTexts(List<long[]> ids, int truncated, int maxLength) {
         return new EncodedTexts(ids, truncated, tokenizer.getMaxLength());
     }
 
+    /**
+     * Refuses a tokenizer maximum length the model cannot take: positions past {@code maxPositionEmbeddings} have no
+     * embedding row, so such a text would fail (or be wrong) deep inside the forward pass.
+     *
+     * @throws IllegalArgumentException naming both numbers and the fix
+     */
+    public static void checkFitsModel(int maxLength, int maxPositionEmbeddings) {
+        if (maxLength > maxPositionEmbeddings) {
+            throw new IllegalArgumentException("texts are encoded up to " + maxLength + " tokens but the model has "
+                    + maxPositionEmbeddings + " positions (max_position_embeddings); load the tokenizer with a "
+                    + "maximum length of at most " + maxPositionEmbeddings + " so longer texts are truncated");
+        }
+    }
+
     /** One line, e.g. {@code 12 of 256 texts (4.7%) were longer than 128 tokens and were truncated}. */
     public String truncationReport() {
         return String.format("%d of %d texts (%.1f%%) were longer than %d tokens and were truncated", truncated,

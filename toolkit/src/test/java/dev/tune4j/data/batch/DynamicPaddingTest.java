@@ -61,6 +61,14 @@ class DynamicPaddingTest {
     }
 
     @Test
+    void aMaxLengthBeyondTheModelsPositionsIsRefused() {
+        EncodedTexts.checkFitsModel(512, 512);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> EncodedTexts.checkFitsModel(1024, 512));
+        assertTrue(e.getMessage().contains("up to 1024 tokens but the model has 512 positions"), e.getMessage());
+    }
+
+    @Test
     void encodedTextsCountTruncation() throws IOException {
         try (HuggingFaceTokenizer tokenizer = Tokenizers.load(BertTokenizerFiles.minilm(Tune4jHome.resolve()), 6)) {
             // "hello world" -> [CLS] hello world [SEP] (4 tokens, golden ids from data.md); the long one is cut to 6

@@ -51,6 +51,7 @@ class SpamAssassinMiniLmTest {
         System.out.println("SpamAssassin: " + all.balance());
         TrainEvalSplit split = TrainEvalSplit.of(all, trainCount, evalCount, 2024, true);
         System.out.println(split.balance());
+        EncodedTexts.checkFitsModel(maxLength, MiniLmImporter.CONFIG.maxPositionEmbeddings());
         EncodedTexts train;
         EncodedTexts eval;
         try (HuggingFaceTokenizer tokenizer = Tokenizers.load(BertTokenizerFiles.minilm(), maxLength)) {
