@@ -163,7 +163,7 @@ public final class MiniLmImporter {
     }
 
     /** Whether {@code directory} holds a finished import (the three files; the move into place is atomic). */
-    static boolean isImported(Path directory) {
+    public static boolean isImported(Path directory) {
         return OUTPUT_FILES.stream().allMatch(name -> Files.isRegularFile(directory.resolve(name)));
     }
 

