@@ -13,7 +13,6 @@ import dev.tune4j.checkpoint.SafeTensorsWriter;
 import dev.tune4j.checkpoint.TensorInfo;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -34,13 +33,13 @@ import java.util.Set;
  * {@link #loadScalars}.
  */
 public abstract class AbstractOptimizer implements Optimizer {
-    /** File names of saved state. */
-    public static final String STATE_TENSORS = "optimizer.safetensors";
+    /** File name of saved state tensors (see {@link StateFiles}). */
+    public static final String STATE_TENSORS = StateFiles.TENSORS;
 
-    /** File name of the saved scalars. */
-    public static final String STATE_JSON = "optimizer.json";
+    /** File name of the saved scalars (see {@link StateFiles}). */
+    public static final String STATE_JSON = StateFiles.JSON_FILE;
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = StateFiles.mapper();
     private static final String SEPARATOR = "::";
 
     private final String id;
@@ -238,22 +237,14 @@ public abstract class AbstractOptimizer implements Optimizer {
         ObjectNode scalars = json.putObject("scalars");
         saveScalars().forEach(scalars::put);
         json.set("options", JSON.valueToTree(options.asMap()));
-        Path temporary = directory.resolve(STATE_JSON + ".tmp");
-        JSON.writerWithDefaultPrettyPrinter().writeValue(temporary.toFile(), json);
-        Files.move(temporary, directory.resolve(STATE_JSON), java.nio.file.StandardCopyOption.ATOMIC_MOVE,
-                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        StateFiles.writeJson(directory, json);
     }
 
     @Override
     public void loadState(Path directory) throws IOException {
         Path jsonFile = directory.resolve(STATE_JSON);
         Path tensorFile = directory.resolve(STATE_TENSORS);
-        for (Path file : List.of(jsonFile, tensorFile)) {
-            if (!Files.isRegularFile(file)) {
-                throw new NoSuchFileException(file.toString(), null, "no saved optimizer state here");
-            }
-        }
-        JsonNode json = JSON.readTree(jsonFile.toFile());
+        JsonNode json = StateFiles.readJson(directory);
         String savedId = json.path("optimizer").asText();
         if (!savedId.equals(id)) {
             throw new IOException(jsonFile + " holds state of optimizer '" + savedId + "', not '" + id + "'");

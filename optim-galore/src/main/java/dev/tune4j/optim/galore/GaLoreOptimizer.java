@@ -17,13 +17,12 @@ import dev.tune4j.optim.Optimizers;
 import dev.tune4j.optim.OptionSchema;
 import dev.tune4j.optim.Options;
 import dev.tune4j.optim.ParameterGroup;
+import dev.tune4j.optim.StateFiles;
 import dev.tune4j.optim.TrainableParameter;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -62,10 +61,10 @@ public final class GaLoreOptimizer implements Optimizer {
     public static final String INNER_STATE = "inner";
 
     /** File name of the saved bases. */
-    public static final String STATE_TENSORS = "optimizer.safetensors";
+    public static final String STATE_TENSORS = StateFiles.TENSORS;
 
     /** File name of the saved scalars and projector layout. */
-    public static final String STATE_JSON = "optimizer.json";
+    public static final String STATE_JSON = StateFiles.JSON_FILE;
 
     /** The attention and MLP projections of Llama and BERT. */
     public static final List<String> DEFAULT_TARGET_MODULES = List.of(
@@ -79,7 +78,7 @@ public final class GaLoreOptimizer implements Optimizer {
             "power_iterations", "oversampling", "target_modules", "reset_moments_on_refresh", "inner");
 
     private static final System.Logger LOG = System.getLogger(GaLoreOptimizer.class.getName());
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = StateFiles.mapper();
     private static final String SEPARATOR = "::";
 
     private final String id;
@@ -464,22 +463,14 @@ public final class GaLoreOptimizer implements Optimizer {
         }
         SafeTensorsWriter.write(directory.resolve(STATE_TENSORS), entries, Map.of("optimizer", id));
         inner.saveState(directory.resolve(INNER_STATE));
-        Path temporary = directory.resolve(STATE_JSON + ".tmp");
-        JSON.writerWithDefaultPrettyPrinter().writeValue(temporary.toFile(), json);
-        Files.move(temporary, directory.resolve(STATE_JSON), StandardCopyOption.ATOMIC_MOVE,
-                StandardCopyOption.REPLACE_EXISTING);
+        StateFiles.writeJson(directory, json);
     }
 
     @Override
     public void loadState(Path directory) throws IOException {
         Path jsonFile = directory.resolve(STATE_JSON);
         Path tensorFile = directory.resolve(STATE_TENSORS);
-        for (Path file : List.of(jsonFile, tensorFile)) {
-            if (!Files.isRegularFile(file)) {
-                throw new NoSuchFileException(file.toString(), null, "no saved GaLore optimizer state here");
-            }
-        }
-        JsonNode json = JSON.readTree(jsonFile.toFile());
+        JsonNode json = StateFiles.readJson(directory);
         String savedId = json.path("optimizer").asText();
         String savedInner = json.path("inner").asText();
         if (!savedId.equals(id) || !savedInner.equals(innerId)) {
