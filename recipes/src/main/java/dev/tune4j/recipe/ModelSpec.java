@@ -1,0 +1,19 @@
+package dev.tune4j.recipe;
+
+/**
+ * Which model a recipe trains.
+ *
+ * @param source {@code minilm} (all-MiniLM-L6-v2, imported from its Maven artifact), {@code tiny_llama} (a fresh
+ *     Llama-2-architecture model shaped by {@code tiny}), or the path of a Hugging Face checkpoint directory
+ *     (config.json + model.safetensors, relative paths against the working directory)
+ * @param tokenizer path of a tokenizer.json; absent: MiniLM's for {@code minilm}, the Llama-2 tokenizer for
+ *     {@code tiny_llama}, {@code <source>/tokenizer.json} for a directory
+ * @param pooling classification head over the encoder: {@code mean} (attention-masked mean, for sentence models) or
+ *     {@code pooler} (BERT's [CLS] pooler)
+ * @param tiny shape of a {@code tiny_llama} model; only for that source
+ */
+public record ModelSpec(
+        String source,
+        @OptionalKey String tokenizer,
+        @DefaultValue("mean") String pooling,
+        @OptionalKey TinyLlamaSpec tiny) {}

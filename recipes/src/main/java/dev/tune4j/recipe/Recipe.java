@@ -1,0 +1,51 @@
+package dev.tune4j.recipe;
+
+import java.util.List;
+
+/**
+ * A recipe: one model, one task, one dataset, and the optimizer variants to compare on it, each trained once per
+ * seed on the same examples in the same order. YAML keys are the snake_case names of these components; see
+ * {@link RecipeLoader} for how a file is bound and checked.
+ *
+ * @param name recipe name; the default output directory is {@code runs/<name>}
+ * @param description what the recipe compares, for {@code tune4j ls} and the report
+ * @param model the model
+ * @param task what the model learns
+ * @param data the examples
+ * @param lora LoRA adapters, used by the variants that set {@code lora: true}
+ * @param variants the optimizer variants, at least one, unique names
+ * @param seeds one run per seed and variant; the seed fixes initialization, dropout and data order
+ * @param steps optimizer steps per run (exactly one of steps and epochs)
+ * @param epochs passes over the training examples per run (exactly one of steps and epochs)
+ * @param batchSize examples per micro-batch
+ * @param gradientAccumulation micro-batches per optimizer step
+ * @param maxSequenceLength tokens per example after truncation (causal LM: the packed sequence length)
+ * @param schedule learning-rate schedule
+ * @param gradientClipping clip the global gradient norm to this; 0 disables clipping
+ * @param evalInterval evaluate every this many optimizer steps; 0 evaluates only after the last step
+ * @param targetLoss training loss whose first crossing gives steps and seconds to target in the report
+ * @param outputDir where runs and the report go (relative to the working directory); absent: {@code runs/<name>}
+ * @param device {@code cpu} or {@code gpu}
+ * @param throughputWarmupSteps first steps of each run left out of tokens/s (allocator and JIT warm-up)
+ */
+public record Recipe(
+        String name,
+        @OptionalKey String description,
+        ModelSpec model,
+        Task task,
+        DataSpec data,
+        @OptionalKey LoraSpec lora,
+        List<VariantSpec> variants,
+        @DefaultValue("[1, 2, 3]") List<Integer> seeds,
+        @OptionalKey Integer steps,
+        @OptionalKey Integer epochs,
+        @DefaultValue("8") int batchSize,
+        @DefaultValue("1") int gradientAccumulation,
+        @DefaultValue("128") int maxSequenceLength,
+        @DefaultValue("{}") ScheduleSpec schedule,
+        @DefaultValue("1.0") double gradientClipping,
+        @DefaultValue("0") int evalInterval,
+        @OptionalKey Double targetLoss,
+        @OptionalKey String outputDir,
+        @DefaultValue("cpu") String device,
+        @DefaultValue("2") int throughputWarmupSteps) {}
