@@ -80,47 +80,71 @@ public final class TrainingStep {
     }
 
     /**
-     * Runs one step.
+     * Runs one step on one batch.
      *
      * @param forwardAndLoss computes the scalar loss of one batch; every array it makes must be created on, or
      *     attached to, the step manager it is given, which is closed when the step ends
      * @throws ArithmeticException if the loss is NaN or infinite (nothing is updated then)
      */
     public Result run(Function<NDManager, NDArray> forwardAndLoss) {
-        try (NDManager step = manager.newSubManager()) {
-            long start = System.nanoTime();
-            long forwardDone;
-            double loss;
-            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                NDArray lossArray = forwardAndLoss.apply(step);
-                loss = lossArray.toType(DataType.FLOAT64, false).getDouble();
-                forwardDone = System.nanoTime();
-                if (!Double.isFinite(loss)) {
-                    throw new ArithmeticException("loss is " + loss + "; the run diverged");
-                }
-                collector.backward(lossArray);
-            }
-            long backwardDone = System.nanoTime();
-            List<TrainableParameter> trainable = new ArrayList<>(parameters.size());
-            try {
-                for (var entry : parameters.entrySet()) {
-                    NDArray weight = entry.getValue().getArray();
-                    trainable.add(new TrainableParameter(entry.getKey(), weight, weight.getGradient()));
-                }
-                double norm = globalNorm(trainable);
-                if (norm > maxGradientNorm) {
-                    float scale = (float) (maxGradientNorm / (norm + 1e-6));
-                    for (TrainableParameter parameter : trainable) {
-                        parameter.gradient().muli(scale);
+        return run(List.of(forwardAndLoss));
+    }
+
+    /**
+     * Runs one optimizer step over several micro-batches (gradient accumulation): each micro-batch's loss is divided
+     * by their number before its backward pass, so the accumulated gradient is that of the mean loss, and the
+     * reported loss is the mean of the micro-batch losses.
+     *
+     * @param microBatches one loss function per micro-batch, as for {@link #run(Function)}; each gets its own step
+     *     manager, closed after its backward pass
+     * @throws ArithmeticException if a micro-batch loss is NaN or infinite (the optimizer does not step then)
+     */
+    public Result run(List<Function<NDManager, NDArray>> microBatches) {
+        if (microBatches.isEmpty()) {
+            throw new IllegalArgumentException("a step needs at least one micro-batch");
+        }
+        long forwardNanos = 0;
+        long backwardNanos = 0;
+        double lossSum = 0;
+        int count = microBatches.size();
+        for (Function<NDManager, NDArray> forwardAndLoss : microBatches) {
+            try (NDManager step = manager.newSubManager()) {
+                long start = System.nanoTime();
+                long forwardDone;
+                try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                    NDArray lossArray = forwardAndLoss.apply(step);
+                    double loss = lossArray.toType(DataType.FLOAT64, false).getDouble();
+                    forwardDone = System.nanoTime();
+                    if (!Double.isFinite(loss)) {
+                        throw new ArithmeticException("loss is " + loss + "; the run diverged");
                     }
+                    lossSum += loss;
+                    collector.backward(count == 1 ? lossArray : lossArray.div(count));
                 }
-                optimizer.step(trainable, OptionalDouble.of(loss));
-                long end = System.nanoTime();
-                return new Result(loss, norm, forwardDone - start, backwardDone - forwardDone, end - backwardDone);
-            } finally {
+                forwardNanos += forwardDone - start;
+                backwardNanos += System.nanoTime() - forwardDone;
+            }
+        }
+        long optimizerStart = System.nanoTime();
+        List<TrainableParameter> trainable = new ArrayList<>(parameters.size());
+        try {
+            for (var entry : parameters.entrySet()) {
+                NDArray weight = entry.getValue().getArray();
+                trainable.add(new TrainableParameter(entry.getKey(), weight, weight.getGradient()));
+            }
+            double norm = globalNorm(trainable);
+            if (norm > maxGradientNorm) {
+                float scale = (float) (maxGradientNorm / (norm + 1e-6));
                 for (TrainableParameter parameter : trainable) {
-                    parameter.gradient().close(); // the handle only; the gradient tensor stays with the weight
+                    parameter.gradient().muli(scale);
                 }
+            }
+            double loss = lossSum / count;
+            optimizer.step(trainable, OptionalDouble.of(loss));
+            return new Result(loss, norm, forwardNanos, backwardNanos, System.nanoTime() - optimizerStart);
+        } finally {
+            for (TrainableParameter parameter : trainable) {
+                parameter.gradient().close(); // the handle only; the gradient tensor stays with the weight
             }
         }
     }

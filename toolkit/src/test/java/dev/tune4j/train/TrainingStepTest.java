@@ -86,4 +86,41 @@ class TrainingStepTest {
             assertEquals(0, sgd.stepCount());
         }
     }
+
+    /**
+     * Two micro-batches of one sequence each must give the same loss and the same update as one batch of both: with
+     * equal token counts per row, the mean of the micro-batch means is the batch mean, and the accumulated gradient of
+     * loss/2 twice is the batch gradient.
+     */
+    @Test
+    void gradientAccumulationEqualsTheWholeBatch() {
+        long[] rows = {1, 7, 9, 3, 12, 30, 2, 1, 5, 5, 8, 21, 4, 2, 6, 11};
+        java.util.function.BiFunction<LlamaForCausalLM, NDManager, java.util.function.Function<long[], NDArray>> lossOf =
+                (model, step) -> ids -> {
+                    NDArray input = step.create(ids, new Shape(ids.length / 8, 8));
+                    NDArray logits = model.forward(new ParameterStore(step, false), new NDList(input), true)
+                            .singletonOrThrow();
+                    return CausalLmLoss.compute(logits, input, null);
+                };
+        float[][] after = new float[2][];
+        double[] losses = new double[2];
+        for (int variant = 0; variant < 2; variant++) {
+            Engine.getInstance().setRandomSeed(7);
+            try (NDManager manager = NDManager.newBaseManager();
+                    var sgd = new MomentumSgd(OptimizerSettings.of(Map.of("lr", 0.1), 1))) {
+                var model = new LlamaForCausalLM(TINY).initialize(manager, DataType.FLOAT32);
+                var step = new TrainingStep(manager, model, sgd, Double.POSITIVE_INFINITY);
+                TrainingStep.Result result = variant == 0
+                        ? step.run(s -> lossOf.apply(model, s).apply(rows))
+                        : step.run(List.of(
+                                s -> lossOf.apply(model, s).apply(java.util.Arrays.copyOfRange(rows, 0, 8)),
+                                s -> lossOf.apply(model, s).apply(java.util.Arrays.copyOfRange(rows, 8, 16))));
+                losses[variant] = result.loss();
+                after[variant] = ParameterNames.of(model).get("model.layers.0.self_attn.q_proj.weight").getArray()
+                        .toFloatArray();
+            }
+        }
+        assertEquals(losses[0], losses[1], 1e-6);
+        assertArrayEquals(after[0], after[1], 1e-6f);
+    }
 }
