@@ -1,0 +1,150 @@
+package dev.tune4j.run;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tune4j.recipe.Recipe;
+import dev.tune4j.recipe.VariantSpec;
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Runs every variant and seed of a recipe, each in its own JVM ({@code tune4j run <recipe> --variant V --seed N}
+ * started with this JVM's java, flags and class path). A separate process per run is what makes memory comparable:
+ * peak RSS, the allocator's cached blocks and the JIT belong to that run alone, and a native crash of one optimizer
+ * cannot take the comparison down. A run that dies without writing its summary is recorded as failed with its exit
+ * code, and the comparison carries on.
+ *
+ * <p>On a terminal the child writes straight to it (its own progress bar); otherwise its output is passed through
+ * line by line and kept in {@code run.log} in the run directory.
+ */
+public final class ComparisonRunner {
+    /** The child's log, in its run directory, when the output is not a terminal. */
+    public static final String RUN_LOG = "run.log";
+    private static final String MAIN_CLASS = "dev.tune4j.cli.Tune4jCommand";
+
+    private final Recipe recipe;
+    private final Path recipeFile;
+    private final Path outputDir;
+    private final PrintWriter out;
+
+    /**
+     * @param recipe the resolved recipe
+     * @param recipeFile its resolved YAML, which every child loads (so all runs use exactly the same recipe)
+     * @param outputDir where the runs go
+     * @param out progress lines
+     */
+    public ComparisonRunner(Recipe recipe, Path recipeFile, Path outputDir, PrintWriter out) {
+        this.recipe = recipe;
+        this.recipeFile = recipeFile;
+        this.outputDir = outputDir;
+        this.out = out;
+    }
+
+    /** Runs all variants x seeds in the recipe's order; returns the run directories. */
+    public List<Path> runAll() throws IOException, InterruptedException {
+        List<Path> runs = new ArrayList<>();
+        int total = recipe.variants().size() * recipe.seeds().size();
+        int index = 0;
+        for (VariantSpec variant : recipe.variants()) {
+            for (int seed : recipe.seeds()) {
+                index++;
+                out.printf("tune4j: run %d/%d: %s (%s%s), seed %d%n", index, total, variant.name(),
+                        variant.optimizer(), variant.lora() ? ", LoRA" : "", seed);
+                out.flush();
+                runs.add(runChild(variant, seed));
+            }
+        }
+        return runs;
+    }
+
+    private Path runChild(VariantSpec variant, int seed) throws IOException, InterruptedException {
+        Path directory = RunLayout.runDirectory(outputDir, variant.name(), seed);
+        Files.createDirectories(directory);
+        Files.deleteIfExists(directory.resolve(MetricKeys.SUMMARY_FILE));
+        ProcessBuilder builder = new ProcessBuilder(childCommand(variant, seed));
+        java.io.Console console = System.console();
+        boolean terminal = console != null && console.isTerminal();
+        int exitCode;
+        if (terminal) {
+            exitCode = builder.inheritIO().start().waitFor();
+        } else {
+            builder.redirectErrorStream(true);
+            Process process = builder.start();
+            try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                    StandardCharsets.UTF_8));
+                    BufferedWriter log = Files.newBufferedWriter(directory.resolve(RUN_LOG))) {
+                for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                    log.write(line);
+                    log.newLine();
+                    if (!line.startsWith("WARNING: Using incubator modules")) {
+                        out.println(line);
+                        out.flush();
+                    }
+                }
+            }
+            exitCode = process.waitFor();
+        }
+        if (!Files.exists(directory.resolve(MetricKeys.SUMMARY_FILE))) {
+            recordCrash(directory, variant, seed, exitCode);
+        }
+        return directory;
+    }
+
+    /** java [this JVM's flags] -cp [this class path] Tune4jCommand run recipe --variant V --seed N */
+    private List<String> childCommand(VariantSpec variant, int seed) {
+        List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElse(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        for (String argument : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (!argument.startsWith("-agentlib:jdwp") && !argument.startsWith("-javaagent")) {
+                command.add(argument);
+            }
+        }
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(MAIN_CLASS);
+        command.add("run");
+        command.add(recipeFile.toString());
+        command.add("--variant");
+        command.add(variant.name());
+        command.add("--seed");
+        command.add(Integer.toString(seed));
+        return command;
+    }
+
+    /** A summary for a child that exited without writing one (a crash, a kill, an abort in native code). */
+    private void recordCrash(Path directory, VariantSpec variant, int seed, int exitCode) throws IOException {
+        ObjectNode summary = new ObjectMapper().createObjectNode();
+        summary.put("recipe", recipe.name());
+        summary.put("variant", variant.name());
+        summary.put("optimizer", variant.optimizer());
+        summary.put("seed", seed);
+        summary.put("lora", variant.lora());
+        summary.put("status", RecipeRunner.Status.FAILED.json());
+        summary.putNull("diverged_at_step");
+        summary.put("error", "the run's JVM exited with code " + exitCode + " without a summary; see "
+                + directory.resolve(RUN_LOG));
+        long completed = 0;
+        Path metrics = directory.resolve(MetricKeys.METRICS_FILE);
+        if (Files.exists(metrics)) {
+            try (var lines = Files.lines(metrics)) {
+                completed = lines.filter(l -> l.contains("\"type\":\"train\"")).count();
+            }
+        }
+        summary.put("steps_completed", completed);
+        RunSummaries.addStatistics(summary, metrics);
+        new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(
+                directory.resolve(MetricKeys.SUMMARY_FILE).toFile(), summary);
+        out.println("tune4j: " + variant.name() + " seed " + seed + " failed: exit code " + exitCode);
+        out.flush();
+    }
+}

@@ -1,0 +1,55 @@
+package dev.tune4j.run;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Writes a run's {@value MetricKeys#METRICS_FILE}: one JSON object per line, flushed at once, so a crashed or killed
+ * run keeps every step it finished. Keys are those of {@link MetricKeys}.
+ */
+public final class MetricsLog implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final BufferedWriter writer;
+
+    /** Creates (or truncates) {@code file}. */
+    public MetricsLog(Path file) throws IOException {
+        this.writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
+    }
+
+    /** A new, empty line object to fill. */
+    public ObjectNode line(String type, long step) {
+        ObjectNode line = JSON.createObjectNode();
+        line.put(MetricKeys.TYPE, type);
+        line.put(MetricKeys.STEP, step);
+        return line;
+    }
+
+    /** Adds {@code values} to {@code line} in their order. */
+    public static void putAll(ObjectNode line, Map<String, Double> values) {
+        values.forEach(line::put);
+    }
+
+    /** Appends {@code line} and flushes. */
+    public void write(ObjectNode line) {
+        try {
+            writer.write(JSON.writeValueAsString(line));
+            writer.newLine();
+            writer.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write metrics: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        writer.close();
+    }
+}

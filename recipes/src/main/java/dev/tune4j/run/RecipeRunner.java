@@ -1,0 +1,275 @@
+package dev.tune4j.run;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Block;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tune4j.metrics.ProcessMemory;
+import dev.tune4j.model.nn.ParameterNames;
+import dev.tune4j.optim.Optimizer;
+import dev.tune4j.optim.OptimizerSettings;
+import dev.tune4j.optim.Optimizers;
+import dev.tune4j.optim.Options;
+import dev.tune4j.optim.ParameterGroup;
+import dev.tune4j.recipe.ParameterGroupSpec;
+import dev.tune4j.recipe.Recipe;
+import dev.tune4j.recipe.VariantSpec;
+import dev.tune4j.train.TrainingStep;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.function.Function;
+
+/**
+ * Trains one variant of a recipe with one seed, in this process, and writes its run directory
+ * ({@link RunLayout}): the resolved config, {@value MetricKeys#METRICS_FILE} line by line as it trains, and
+ * {@value MetricKeys#SUMMARY_FILE} at the end.
+ *
+ * <pre>
+ * setup:  seed the engine -> model (pretrained weights, new head, LoRA) -> optimizer (options, groups, total steps)
+ * train:  for each optimizer step: schedule factor -> micro-batches in the seed's order -> TrainingStep
+ *                                  -> metrics line -> progress -> evaluation every eval_interval steps
+ * end:    final evaluation -> summary (completed, or diverged at the step whose loss was NaN/Inf)
+ * </pre>
+ *
+ * A NaN or infinite loss ends the run as diverged (not as an error): the comparison carries on with the other runs.
+ */
+public final class RecipeRunner {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Recipe recipe;
+    private final TaskData data;
+    private final Path outputDir;
+    private final PrintWriter out;
+
+    /**
+     * @param recipe the resolved recipe
+     * @param data its examples, prepared once for all runs
+     * @param outputDir the recipe's output directory
+     * @param out progress and log lines
+     */
+    public RecipeRunner(Recipe recipe, TaskData data, Path outputDir, PrintWriter out) {
+        this.recipe = recipe;
+        this.data = data;
+        this.outputDir = outputDir;
+        this.out = out;
+    }
+
+    /** What a run ended with. */
+    public enum Status {
+        /** Every step ran. */
+        COMPLETED,
+        /** A loss was NaN or infinite; the run stopped there. */
+        DIVERGED,
+        /** An error stopped the run. */
+        FAILED;
+
+        /** The spelling in summary.json. */
+        public String json() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /**
+     * How a run ended.
+     *
+     * @param directory the run directory
+     * @param status completed, diverged or failed
+     * @param stepsCompleted optimizer steps that finished
+     * @param divergedAtStep the 1-based step whose loss was not finite, or 0
+     */
+    public record Outcome(Path directory, Status status, long stepsCompleted, long divergedAtStep) {}
+
+    /** Optimizer steps of one run of {@code recipe} over {@code trainSize} examples. */
+    public static long totalSteps(Recipe recipe, int trainSize) {
+        if (recipe.steps() != null) {
+            return recipe.steps();
+        }
+        return new BatchOrder(trainSize, recipe.batchSize(), 0).stepsForEpochs(recipe.epochs(),
+                recipe.gradientAccumulation());
+    }
+
+    /**
+     * Trains {@code variant} with {@code seed}, replacing what an earlier run left in its directory.
+     *
+     * @param resolvedConfig the YAML text saved as the run's {@value MetricKeys#CONFIG_FILE}
+     */
+    public Outcome run(VariantSpec variant, int seed, String resolvedConfig) throws IOException {
+        Path directory = RunLayout.runDirectory(outputDir, variant.name(), seed);
+        Files.createDirectories(directory);
+        Files.deleteIfExists(directory.resolve(MetricKeys.SUMMARY_FILE));
+        Files.writeString(directory.resolve(MetricKeys.CONFIG_FILE), resolvedConfig);
+        String name = variant.name() + " seed " + seed;
+        long totalSteps = totalSteps(recipe, data.trainSize());
+        ProcessMemory.resetPeak();
+        Device device = "gpu".equals(recipe.device()) ? Device.gpu() : Device.cpu();
+        Engine.getInstance().setRandomSeed(seed);
+        ObjectNode summary = JSON.createObjectNode();
+        summary.put("recipe", recipe.name());
+        summary.put("variant", variant.name());
+        summary.put("optimizer", variant.optimizer());
+        summary.put("seed", seed);
+        summary.put("lora", variant.lora());
+        summary.put("steps_planned", totalSteps);
+        summary.put("device", device.toString());
+        summary.put("data", data.describe());
+        summary.put("model", data.model().name());
+        if (recipe.targetLoss() != null) {
+            summary.put("target_loss", recipe.targetLoss());
+        } else {
+            summary.putNull("target_loss");
+        }
+        summary.put("throughput_warmup_steps", recipe.throughputWarmupSteps());
+        Status status = Status.COMPLETED;
+        long completed = 0;
+        long divergedAt = 0;
+        String error = null;
+        try (NDManager manager = NDManager.newBaseManager(device);
+                MetricsLog metrics = new MetricsLog(directory.resolve(MetricKeys.METRICS_FILE));
+                RunProgress progress = new RunProgress(out, name, totalSteps)) {
+            Block model = data.newModel(manager, variant);
+            long totalParameters = ParameterNames.of(model).values().stream()
+                    .mapToLong(p -> p.getArray().size()).sum();
+            double baseLr = baseLearningRate(variant);
+            try (Optimizer optimizer = Optimizers.create(variant.optimizer(), settings(variant, totalSteps))) {
+                double clipping = recipe.gradientClipping() > 0 ? recipe.gradientClipping() : Double.POSITIVE_INFINITY;
+                TrainingStep step = new TrainingStep(manager, model, optimizer, clipping);
+                summary.put("trainable_parameters", step.trainableParameterCount());
+                summary.put("total_parameters", totalParameters);
+                LearningRateSchedule schedule = new LearningRateSchedule(recipe.schedule(),
+                        Math.toIntExact(totalSteps));
+                BatchOrder order = new BatchOrder(data.trainSize(), recipe.batchSize(), seed);
+                int accumulation = recipe.gradientAccumulation();
+                long trainNanos = 0;
+                long lastEvalStep = -1;
+                for (long s = 0; s < totalSteps; s++) {
+                    double factor = schedule.factor((int) s);
+                    optimizer.setLearningRateScale(factor);
+                    long stepStart = System.nanoTime();
+                    List<Function<NDManager, ai.djl.ndarray.NDArray>> microBatches = new ArrayList<>(accumulation);
+                    long tokens = 0;
+                    for (int j = 0; j < accumulation; j++) {
+                        TaskData.MicroBatch micro = data.microBatch(model, order.microBatch(s * accumulation + j));
+                        microBatches.add(micro.loss());
+                        tokens += micro.tokens();
+                    }
+                    TrainingStep.Result result;
+                    try {
+                        result = step.run(microBatches);
+                    } catch (ArithmeticException diverged) {
+                        status = Status.DIVERGED;
+                        divergedAt = s + 1;
+                        progress.message("diverged at step " + divergedAt + ": " + diverged.getMessage());
+                        break;
+                    }
+                    long stepNanos = System.nanoTime() - stepStart;
+                    trainNanos += stepNanos;
+                    completed = s + 1;
+                    double tokensPerSecond = tokens / (stepNanos / 1e9);
+                    metrics.write(trainLine(metrics, completed, result, baseLr * factor, tokens, trainNanos, stepNanos,
+                            tokensPerSecond, optimizer.stateBytes(), device));
+                    progress.step(completed, result.loss(), tokensPerSecond);
+                    boolean evalDue = recipe.evalInterval() > 0 && completed % recipe.evalInterval() == 0;
+                    if (evalDue || completed == totalSteps) {
+                        evaluate(model, manager, metrics, progress, completed, trainNanos);
+                        lastEvalStep = completed;
+                    }
+                }
+                if (status == Status.DIVERGED && completed > 0 && lastEvalStep != completed) {
+                    evaluate(model, manager, metrics, progress, completed, trainNanos);
+                }
+            }
+        } catch (RuntimeException | IOException | OutOfMemoryError e) {
+            status = Status.FAILED;
+            error = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
+            out.println("tune4j: " + name + " failed: " + error);
+            out.flush();
+            writeSummary(directory, summary, status, completed, divergedAt, error);
+            throw e;
+        }
+        writeSummary(directory, summary, status, completed, divergedAt, error);
+        return new Outcome(directory, status, completed, divergedAt);
+    }
+
+    private void evaluate(Block model, NDManager manager, MetricsLog metrics, RunProgress progress, long step,
+            long trainNanos) {
+        Map<String, Double> results = data.evaluate(model, manager);
+        ObjectNode line = metrics.line(MetricKeys.TYPE_EVAL, step);
+        line.put(MetricKeys.ELAPSED_S, trainNanos / 1e9);
+        MetricsLog.putAll(line, results);
+        metrics.write(line);
+        StringBuilder text = new StringBuilder("eval at step " + step + ":");
+        results.forEach((key, value) -> text.append(' ').append(key).append(' ').append(String.format("%.4f", value)));
+        progress.message(text.toString());
+    }
+
+    private static ObjectNode trainLine(MetricsLog metrics, long step, TrainingStep.Result result, double lr,
+            long tokens, long trainNanos, long stepNanos, double tokensPerSecond, long stateBytes, Device device) {
+        ProcessMemory memory = ProcessMemory.read();
+        ObjectNode line = metrics.line(MetricKeys.TYPE_TRAIN, step);
+        line.put(MetricKeys.LOSS, result.loss());
+        line.put(MetricKeys.LR, lr);
+        line.put(MetricKeys.GRAD_NORM, result.gradientNorm());
+        line.put(MetricKeys.TOKENS, tokens);
+        line.put(MetricKeys.ELAPSED_S, trainNanos / 1e9);
+        line.put(MetricKeys.STEP_MS, stepNanos / 1e6);
+        line.put(MetricKeys.FORWARD_MS, result.forwardNanos() / 1e6);
+        line.put(MetricKeys.BACKWARD_MS, result.backwardNanos() / 1e6);
+        line.put(MetricKeys.OPTIMIZER_MS, result.optimizerNanos() / 1e6);
+        line.put(MetricKeys.TOKENS_PER_S, tokensPerSecond);
+        line.put(MetricKeys.OPTIMIZER_STATE_BYTES, stateBytes);
+        line.put(MetricKeys.RSS_BYTES, memory.residentBytes());
+        line.put(MetricKeys.PEAK_RSS_BYTES, memory.peakResidentBytes());
+        line.put(MetricKeys.HEAP_USED_BYTES, memory.heapUsedBytes());
+        OptionalLong gpu = GpuMemory.used(device);
+        if (gpu.isPresent()) {
+            line.put(MetricKeys.GPU_USED_BYTES, gpu.getAsLong());
+        }
+        return line;
+    }
+
+    private static double baseLearningRate(VariantSpec variant) {
+        Options options = Optimizers.factory(variant.optimizer()).schema().parse(variant.options(),
+                "variant " + variant.name());
+        return options.has("lr") ? options.number("lr") : Double.NaN;
+    }
+
+    private static OptimizerSettings settings(VariantSpec variant, long totalSteps) {
+        List<ParameterGroup> groups = new ArrayList<>();
+        for (int i = 0; i < variant.paramGroups().size(); i++) {
+            ParameterGroupSpec group = variant.paramGroups().get(i);
+            groups.add(new ParameterGroup(group.name() == null ? "group " + i : group.name(), group.match(),
+                    group.options() == null ? Map.of() : group.options()));
+        }
+        return new OptimizerSettings(variant.options(), groups, totalSteps);
+    }
+
+    private void writeSummary(Path directory, ObjectNode summary, Status status, long completed, long divergedAt,
+            String error) throws IOException {
+        summary.put("status", status.json());
+        if (divergedAt > 0) {
+            summary.put("diverged_at_step", divergedAt);
+        } else {
+            summary.putNull("diverged_at_step");
+        }
+        if (error != null) {
+            summary.put("error", error);
+        } else {
+            summary.putNull("error");
+        }
+        summary.put("steps_completed", completed);
+        RunSummaries.addStatistics(summary, directory.resolve(MetricKeys.METRICS_FILE));
+        Path file = directory.resolve(MetricKeys.SUMMARY_FILE);
+        Path temporary = directory.resolve(MetricKeys.SUMMARY_FILE + ".tmp");
+        JSON.writerWithDefaultPrettyPrinter().writeValue(temporary.toFile(), summary);
+        Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+}

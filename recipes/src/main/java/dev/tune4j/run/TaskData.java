@@ -1,0 +1,71 @@
+package dev.tune4j.run;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Block;
+import dev.tune4j.recipe.Recipe;
+import dev.tune4j.recipe.VariantSpec;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * A recipe's examples, read and tokenized once and shared by every variant and seed, with what the task needs around
+ * them: the model it trains, the loss of a micro-batch, and evaluation. Every run of a comparison therefore sees the
+ * same training and evaluation examples; {@link BatchOrder} gives each seed its order.
+ */
+public sealed interface TaskData permits ClassificationData, CausalLmData, QuestionAnsweringData {
+
+    /**
+     * Reads, splits and tokenizes the recipe's data, fetching built-in sources by package name when needed.
+     *
+     * @param log one line per stage
+     */
+    static TaskData prepare(Recipe recipe, PrintWriter log) throws IOException {
+        ModelSource model = ModelSource.resolve(recipe.model());
+        return switch (recipe.task()) {
+            case CLASSIFICATION -> ClassificationData.prepare(recipe, model, log);
+            case CAUSAL_LM -> CausalLmData.prepare(recipe, model, log);
+            case QUESTION_ANSWERING -> QuestionAnsweringData.prepare(recipe, model, log);
+        };
+    }
+
+    /** The resolved model. */
+    ModelSource model();
+
+    /** Training examples (sequences) one epoch covers. */
+    int trainSize();
+
+    /** One line describing the data, for the log and the report. */
+    String describe();
+
+    /**
+     * A fresh model for {@code variant}: pretrained weights loaded, the task head new, LoRA adapters when the variant
+     * asks for them. Seed the engine first.
+     */
+    Block newModel(NDManager manager, VariantSpec variant) throws IOException;
+
+    /**
+     * One micro-batch of training examples.
+     *
+     * @param model the model {@link #newModel} built
+     * @param examples indices into the training examples
+     */
+    MicroBatch microBatch(Block model, int[] examples);
+
+    /**
+     * Evaluates {@code model} on the held-out examples, in inference mode.
+     *
+     * @return {@code eval_loss} and the task's metrics ({@code eval_accuracy}, ...), in a stable order
+     */
+    Map<String, Double> evaluate(Block model, NDManager manager);
+
+    /**
+     * A micro-batch ready to train on.
+     *
+     * @param tokens real (non-padding) tokens in it
+     * @param loss its loss on a step manager, as {@link dev.tune4j.train.TrainingStep} wants
+     */
+    record MicroBatch(long tokens, Function<NDManager, NDArray> loss) {}
+}
