@@ -22,6 +22,8 @@ public final class MetricKeys {
     public static final String METRICS_FILE = "metrics.jsonl";
     /** Outcome of the run, JSON. */
     public static final String SUMMARY_FILE = "summary.json";
+    /** The resolved recipe of a whole comparison, YAML, at the top of its output directory. */
+    public static final String RECIPE_FILE = "recipe.resolved.yaml";
 
     /** Line type. */
     public static final String TYPE = "type";

@@ -1,0 +1,40 @@
+package dev.tune4j.report;
+
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * The content of {@code report.md} and {@code report.html}, built once so both files say the same thing.
+ *
+ * @param title the heading
+ * @param description the recipe description, or null
+ * @param setup one sentence on what ran: variants, seeds, target loss
+ * @param runMatrix how each run ended, variant × seed
+ * @param results the results table
+ * @param definitions how the table's statistics are defined
+ * @param conclusion the sentences computed from the numbers ({@link Conclusion})
+ * @param charts the charts, in order
+ */
+record ReportDocument(String title, String description, String setup, TextTable runMatrix, TextTable results,
+        String definitions, String conclusion, List<ChartImage> charts) {
+
+    /** Relative folder of the chart PNGs beside {@code report.md}. */
+    static final String CHART_FOLDER = "charts";
+
+    static ReportDocument of(Comparison comparison, List<ChartImage> charts) {
+        String seeds = comparison.seeds().stream().map(String::valueOf).collect(Collectors.joining(", "));
+        int variants = comparison.variants().size();
+        String setup = variants + (variants == 1 ? " variant" : " variants") + ", seeds " + seeds + "; target loss "
+                + (comparison.targetLoss() == null ? "not set" : ReportFormat.number(comparison.targetLoss())) + ".";
+        String definitions = "Each cell is the mean ± sample standard deviation (ddof 1) over the seeds that"
+                + " completed; a single seed shows its value alone. Final loss: mean training loss over the last 10%"
+                + " of steps. Stability: standard deviation of the training loss over those steps. Eval: the last"
+                + " evaluation. Steps and seconds to target: the first step whose mean training loss over the last "
+                + RunStatistics.TARGET_TRAILING_STEPS + " steps is at most the target, over the seeds that reached"
+                + " it. Optimizer state: the largest exact state size of the run. Tokens/s: real tokens over step"
+                + " time after the warm-up steps.";
+        return new ReportDocument(comparison.recipeName() + ": optimizer comparison", comparison.description(),
+                setup, ReportTables.runMatrix(comparison), ReportTables.results(comparison), definitions,
+                Conclusion.of(comparison), charts);
+    }
+}

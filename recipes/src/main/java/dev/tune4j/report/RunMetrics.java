@@ -1,0 +1,163 @@
+package dev.tune4j.report;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tune4j.run.MetricKeys;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The parsed lines of one run's {@code metrics.jsonl} (keys in {@link MetricKeys}): training lines in step order and
+ * evaluation lines in step order.
+ *
+ * <p>A line is malformed, and reading stops with a {@link MetricsFormatException} naming file:line, when it is not a
+ * JSON object, has no known {@value MetricKeys#TYPE}, lacks a key the statistics need, has a non-numeric or
+ * non-finite value there, a fractional step, token or byte count, or a step not above the previous line of its type.
+ * Blank lines are skipped; keys the statistics do not use are ignored.
+ *
+ * @param trainSteps training lines, steps strictly increasing
+ * @param evalPoints evaluation lines, steps strictly increasing
+ */
+public record RunMetrics(List<TrainStep> trainSteps, List<EvalPoint> evalPoints) {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Keeps unmodifiable copies. */
+    public RunMetrics {
+        trainSteps = List.copyOf(trainSteps);
+        evalPoints = List.copyOf(evalPoints);
+    }
+
+    /** Reads a {@code metrics.jsonl} file (UTF-8); problems name the file and line. */
+    public static RunMetrics read(Path file) throws IOException {
+        try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            return parse(reader.lines().toList(), file.toString());
+        }
+    }
+
+    /**
+     * Parses the lines of a {@code metrics.jsonl} file.
+     *
+     * @param lines the lines, in file order
+     * @param source the name problems are reported under (usually the file path)
+     */
+    public static RunMetrics parse(List<String> lines, String source) throws MetricsFormatException {
+        List<TrainStep> train = new ArrayList<>();
+        List<EvalPoint> eval = new ArrayList<>();
+        long number = 0;
+        for (String text : lines) {
+            number++;
+            if (text.isBlank()) {
+                continue;
+            }
+            LineReader line = new LineReader(source, number, text);
+            String type = line.type();
+            if (MetricKeys.TYPE_TRAIN.equals(type)) {
+                TrainStep step = new TrainStep(line.integer(MetricKeys.STEP), line.number(MetricKeys.LOSS),
+                        line.count(MetricKeys.TOKENS), line.number(MetricKeys.ELAPSED_S),
+                        line.number(MetricKeys.STEP_MS), line.count(MetricKeys.OPTIMIZER_STATE_BYTES),
+                        line.count(MetricKeys.PEAK_RSS_BYTES));
+                line.requireAfter(step.step(), train.isEmpty() ? 0 : train.getLast().step());
+                train.add(step);
+            } else if (MetricKeys.TYPE_EVAL.equals(type)) {
+                EvalPoint point = new EvalPoint(line.integer(MetricKeys.STEP), line.number(MetricKeys.ELAPSED_S),
+                        line.number(MetricKeys.EVAL_LOSS), line.evalMetrics());
+                line.requireAfter(point.step(), eval.isEmpty() ? Integer.MIN_VALUE : eval.getLast().step());
+                eval.add(point);
+            } else {
+                throw line.problem("unknown " + MetricKeys.TYPE + " '" + type + "'; expected '"
+                        + MetricKeys.TYPE_TRAIN + "' or '" + MetricKeys.TYPE_EVAL + "'");
+            }
+        }
+        return new RunMetrics(train, eval);
+    }
+
+    /** Reads the values of one line, turning every problem into a {@link MetricsFormatException}. */
+    private static final class LineReader {
+        private final String source;
+        private final long number;
+        private final JsonNode node;
+        private String type;
+
+        LineReader(String source, long number, String text) throws MetricsFormatException {
+            this.source = source;
+            this.number = number;
+            JsonNode parsed;
+            try {
+                parsed = JSON.readTree(text);
+            } catch (JacksonException e) {
+                throw problem("not valid JSON (" + e.getOriginalMessage() + ")");
+            }
+            if (parsed == null || !parsed.isObject()) {
+                throw problem("expected one JSON object per line");
+            }
+            this.node = parsed;
+        }
+
+        String type() throws MetricsFormatException {
+            JsonNode value = node.get(MetricKeys.TYPE);
+            if (value == null || !value.isTextual()) {
+                throw problem("missing \"" + MetricKeys.TYPE + "\" (a string)");
+            }
+            type = value.asText();
+            return type;
+        }
+
+        double number(String key) throws MetricsFormatException {
+            JsonNode value = node.get(key);
+            if (value == null || !value.isNumber()) {
+                throw problem((value == null ? "missing \"" : "non-numeric \"") + key + "\" in a " + type + " line");
+            }
+            double result = value.asDouble();
+            if (!Double.isFinite(result)) {
+                throw problem("\"" + key + "\" is not finite");
+            }
+            return result;
+        }
+
+        long count(String key) throws MetricsFormatException {
+            number(key);
+            JsonNode value = node.get(key);
+            if (!value.isIntegralNumber() || !value.canConvertToLong()) {
+                throw problem("\"" + key + "\" must be a whole number, got " + value);
+            }
+            return value.asLong();
+        }
+
+        int integer(String key) throws MetricsFormatException {
+            long result = count(key);
+            if (result != (int) result) {
+                throw problem("\"" + key + "\" out of range: " + result);
+            }
+            return (int) result;
+        }
+
+        Map<String, Double> evalMetrics() throws MetricsFormatException {
+            Map<String, Double> metrics = new LinkedHashMap<>();
+            for (Map.Entry<String, JsonNode> field : node.properties()) {
+                String key = field.getKey();
+                if (key.startsWith(MetricKeys.EVAL_PREFIX) && !key.equals(MetricKeys.EVAL_LOSS)) {
+                    metrics.put(key, number(key));
+                }
+            }
+            return metrics;
+        }
+
+        void requireAfter(int step, int previous) throws MetricsFormatException {
+            if (step <= previous) {
+                throw problem(type + " step " + step + " does not come after step " + previous);
+            }
+        }
+
+        MetricsFormatException problem(String what) {
+            return new MetricsFormatException(source, number, what);
+        }
+    }
+}
