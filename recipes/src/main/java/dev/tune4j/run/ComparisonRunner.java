@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tune4j.recipe.Recipe;
 import dev.tune4j.recipe.VariantSpec;
+import dev.tune4j.report.RunStatus;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -129,7 +130,7 @@ public final class ComparisonRunner {
         summary.put("optimizer", variant.optimizer());
         summary.put("seed", seed);
         summary.put("lora", variant.lora());
-        summary.put("status", RecipeRunner.Status.FAILED.json());
+        summary.put("status", RunStatus.FAILED.jsonName());
         summary.putNull("diverged_at_step");
         summary.put("error", "the run's JVM exited with code " + exitCode + " without a summary; see "
                 + directory.resolve(RUN_LOG));
@@ -141,7 +142,7 @@ public final class ComparisonRunner {
             }
         }
         summary.put("steps_completed", completed);
-        RunSummaries.addStatistics(summary, metrics);
+        RunSummaries.addStatistics(summary, metrics, recipe.targetLoss(), recipe.throughputWarmupSteps());
         new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(
                 directory.resolve(MetricKeys.SUMMARY_FILE).toFile(), summary);
         out.println("tune4j: " + variant.name() + " seed " + seed + " failed: exit code " + exitCode);

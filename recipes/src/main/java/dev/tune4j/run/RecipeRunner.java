@@ -16,6 +16,7 @@ import dev.tune4j.optim.ParameterGroup;
 import dev.tune4j.recipe.ParameterGroupSpec;
 import dev.tune4j.recipe.Recipe;
 import dev.tune4j.recipe.VariantSpec;
+import dev.tune4j.report.RunStatus;
 import dev.tune4j.train.TrainingStep;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -63,21 +64,6 @@ public final class RecipeRunner {
         this.out = out;
     }
 
-    /** What a run ended with. */
-    public enum Status {
-        /** Every step ran. */
-        COMPLETED,
-        /** A loss was NaN or infinite; the run stopped there. */
-        DIVERGED,
-        /** An error stopped the run. */
-        FAILED;
-
-        /** The spelling in summary.json. */
-        public String json() {
-            return name().toLowerCase(java.util.Locale.ROOT);
-        }
-    }
-
     /**
      * How a run ended.
      *
@@ -86,7 +72,7 @@ public final class RecipeRunner {
      * @param stepsCompleted optimizer steps that finished
      * @param divergedAtStep the 1-based step whose loss was not finite, or 0
      */
-    public record Outcome(Path directory, Status status, long stepsCompleted, long divergedAtStep) {}
+    public record Outcome(Path directory, RunStatus status, long stepsCompleted, long divergedAtStep) {}
 
     /** Optimizer steps of one run of {@code recipe} over {@code trainSize} examples. */
     public static long totalSteps(Recipe recipe, int trainSize) {
@@ -128,7 +114,7 @@ public final class RecipeRunner {
             summary.putNull("target_loss");
         }
         summary.put("throughput_warmup_steps", recipe.throughputWarmupSteps());
-        Status status = Status.COMPLETED;
+        RunStatus status = RunStatus.COMPLETED;
         long completed = 0;
         long divergedAt = 0;
         String error = null;
@@ -165,7 +151,7 @@ public final class RecipeRunner {
                     try {
                         result = step.run(microBatches);
                     } catch (ArithmeticException diverged) {
-                        status = Status.DIVERGED;
+                        status = RunStatus.DIVERGED;
                         divergedAt = s + 1;
                         progress.message("diverged at step " + divergedAt + ": " + diverged.getMessage());
                         break;
@@ -183,12 +169,12 @@ public final class RecipeRunner {
                         lastEvalStep = completed;
                     }
                 }
-                if (status == Status.DIVERGED && completed > 0 && lastEvalStep != completed) {
+                if (status == RunStatus.DIVERGED && completed > 0 && lastEvalStep != completed) {
                     evaluate(model, manager, metrics, progress, completed, trainNanos);
                 }
             }
         } catch (RuntimeException | IOException | OutOfMemoryError e) {
-            status = Status.FAILED;
+            status = RunStatus.FAILED;
             error = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
             out.println("tune4j: " + name + " failed: " + error);
             out.flush();
@@ -252,9 +238,9 @@ public final class RecipeRunner {
         return new OptimizerSettings(variant.options(), groups, totalSteps);
     }
 
-    private void writeSummary(Path directory, ObjectNode summary, Status status, long completed, long divergedAt,
+    private void writeSummary(Path directory, ObjectNode summary, RunStatus status, long completed, long divergedAt,
             String error) throws IOException {
-        summary.put("status", status.json());
+        summary.put("status", status.jsonName());
         if (divergedAt > 0) {
             summary.put("diverged_at_step", divergedAt);
         } else {
@@ -266,7 +252,8 @@ public final class RecipeRunner {
             summary.putNull("error");
         }
         summary.put("steps_completed", completed);
-        RunSummaries.addStatistics(summary, directory.resolve(MetricKeys.METRICS_FILE));
+        RunSummaries.addStatistics(summary, directory.resolve(MetricKeys.METRICS_FILE), recipe.targetLoss(),
+                recipe.throughputWarmupSteps());
         Path file = directory.resolve(MetricKeys.SUMMARY_FILE);
         Path temporary = directory.resolve(MetricKeys.SUMMARY_FILE + ".tmp");
         JSON.writerWithDefaultPrettyPrinter().writeValue(temporary.toFile(), summary);

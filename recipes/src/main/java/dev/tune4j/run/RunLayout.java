@@ -4,12 +4,9 @@ import java.nio.file.Path;
 
 /**
  * Where a recipe's runs live: {@code <output_dir>/<variant>/seed-<n>/}, with the comparison's resolved recipe
- * ({@value #RECIPE_FILE}) and report files directly under {@code <output_dir>}.
+ * ({@value MetricKeys#RECIPE_FILE}) and report files directly under {@code <output_dir>}.
  */
 public final class RunLayout {
-    /** The resolved recipe of a comparison, under the output directory. */
-    public static final String RECIPE_FILE = "recipe.resolved.yaml";
-
     private RunLayout() {}
 
     /** The directory of one run. */
