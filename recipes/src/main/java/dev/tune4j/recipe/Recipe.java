@@ -1,6 +1,7 @@
 package dev.tune4j.recipe;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A recipe: one model, one task, one dataset, and the optimizer variants to compare on it, each trained once per
@@ -48,4 +49,45 @@ public record Recipe(
         @OptionalKey Double targetLoss,
         @OptionalKey String outputDir,
         @DefaultValue("cpu") String device,
-        @DefaultValue("2") int throughputWarmupSteps) {}
+        @DefaultValue("2") int throughputWarmupSteps) {
+
+    /** The variant called {@code name}, if the recipe has it. */
+    public Optional<VariantSpec> variant(String name) {
+        return variants.stream().filter(variant -> variant.name().equals(name)).findFirst();
+    }
+
+    /**
+     * This recipe restricted to one variant and/or one seed, for running part of a comparison.
+     *
+     * @param variantName the variant to keep, or null for all
+     * @param seed the seed to keep, or null for all
+     * @throws IllegalArgumentException naming the variants or seeds there are, if the recipe lacks the one asked for
+     */
+    public Recipe withOnly(String variantName, Integer seed) {
+        List<VariantSpec> keptVariants = variants;
+        if (variantName != null) {
+            VariantSpec kept = variant(variantName).orElseThrow(() -> new IllegalArgumentException("recipe '" + name
+                    + "' has no variant '" + variantName + "'; variants: "
+                    + String.join(", ", variants.stream().map(VariantSpec::name).toList())));
+            keptVariants = List.of(kept);
+        }
+        List<Integer> keptSeeds = seeds;
+        if (seed != null) {
+            if (!seeds.contains(seed)) {
+                throw new IllegalArgumentException("recipe '" + name + "' has no seed " + seed + "; seeds: " + seeds);
+            }
+            keptSeeds = List.of(seed);
+        }
+        boolean loraStillUsed = keptVariants.stream().anyMatch(VariantSpec::lora);
+        return new Recipe(name, description, model, task, data, loraStillUsed ? lora : null, keptVariants, keptSeeds,
+                steps, epochs, batchSize, gradientAccumulation, maxSequenceLength, schedule, gradientClipping,
+                evalInterval, targetLoss, outputDir, device, throughputWarmupSteps);
+    }
+
+    /** This recipe with another output directory. */
+    public Recipe withOutputDir(String directory) {
+        return new Recipe(name, description, model, task, data, lora, variants, seeds, steps, epochs, batchSize,
+                gradientAccumulation, maxSequenceLength, schedule, gradientClipping, evalInterval, targetLoss,
+                directory, device, throughputWarmupSteps);
+    }
+}
