@@ -170,9 +170,11 @@ final class RecordBinder {
             if (index >= 0) {
                 return type.getEnumConstants()[index];
             }
-            String suggestion = DidYouMean.closest(scalar.text(), names)
-                    .map(match -> " (did you mean '" + match + "'?)").orElse("");
-            return mismatch(node, path, "one of " + String.join(", ", names) + suggestion);
+            problems.error(node.location(), path, "expected one of " + String.join(", ", names) + ", found "
+                    + node.describe() + DidYouMean.closest(scalar.text(), names)
+                            .map(match -> " (did you mean '" + match + "'?)").orElse(""));
+            locations.markFailed(path);
+            return null;
         }
         return mismatch(node, path, "one of " + String.join(", ", names));
     }

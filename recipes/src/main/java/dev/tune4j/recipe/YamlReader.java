@@ -10,7 +10,8 @@ import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Collectors;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Reads YAML text into {@link YamlNode}s that remember where each key and value starts, using Jackson's YAML token
@@ -19,6 +20,8 @@ import java.util.stream.Collectors;
  */
 final class YamlReader {
     private static final YAMLFactory FACTORY = new YAMLFactory();
+    /** SnakeYAML's position lines: {@code in 'reader', line 2, column 8:}. */
+    private static final Pattern MARK = Pattern.compile("in '[^']*', line (\\d+), column (\\d+):?");
 
     private final YAMLParser parser;
     private final String source;
@@ -76,13 +79,25 @@ final class YamlReader {
         }
     }
 
-    /** SnakeYAML's message without its repeated excerpt and position lines. */
+    /**
+     * SnakeYAML's message without its excerpt lines: "while parsing X (from line 2, column 8): expected Y"; the
+     * position of the problem itself is the location of the error.
+     */
     private static String syntaxMessage(String message) {
-        return message.lines()
-                .filter(line -> !line.isBlank() && !Character.isWhitespace(line.charAt(0)))
-                .filter(line -> !line.startsWith(" in "))
-                .map(String::strip)
-                .collect(Collectors.joining(": "));
+        List<String> parts = new ArrayList<>();
+        List<String> marks = new ArrayList<>();
+        for (String line : message.lines().toList()) {
+            Matcher mark = MARK.matcher(line.strip());
+            if (mark.matches()) {
+                marks.add("line " + mark.group(1) + ", column " + mark.group(2));
+            } else if (!line.isBlank() && !Character.isWhitespace(line.charAt(0))) {
+                parts.add(line.strip());
+            }
+        }
+        if (parts.size() > 1 && marks.size() > 1) {
+            parts.set(0, parts.get(0) + " (from " + marks.get(0) + ")");
+        }
+        return String.join(": ", parts);
     }
 
     private YamlNode value(JsonToken token) throws IOException {
