@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  * the override in errors.
  */
 final class RecipeOverrides {
-    private static final Pattern KEY = Pattern.compile("[A-Za-z0-9_-]+(\\.[A-Za-z0-9_.-]+)*");
+    private static final Pattern KEY = Pattern.compile("[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*");
 
     private RecipeOverrides() {}
 
@@ -25,8 +25,7 @@ final class RecipeOverrides {
     static void checkSyntax(List<String> overrides) {
         for (String override : overrides) {
             int equals = override.indexOf('=');
-            if (equals <= 0 || !KEY.matcher(override.substring(0, equals)).matches()
-                    || override.substring(0, equals).endsWith(".")) {
+            if (equals <= 0 || !KEY.matcher(override.substring(0, equals)).matches()) {
                 throw new RecipeArgumentException("override '" + override + "' is not key=value with a dotted key"
                         + " (e.g. steps=4, data.train_examples=32, variants.soaa.options.lr=1e-3)");
             }
@@ -40,10 +39,11 @@ final class RecipeOverrides {
     static YamlNode apply(YamlNode root, List<String> overrides, ProblemCollector problems) {
         checkSyntax(overrides);
         YamlNode result = root;
-        for (String override : overrides) {
+        for (int i = 0; i < overrides.size(); i++) {
+            String override = overrides.get(i);
             int equals = override.indexOf('=');
             String key = override.substring(0, equals);
-            SourceLocation location = SourceLocation.override(override);
+            SourceLocation location = SourceLocation.override(override, i + 1);
             YamlNode value;
             try {
                 value = YamlReader.readAt(override.substring(equals + 1), location);

@@ -12,13 +12,16 @@ import java.util.Comparator;
  */
 public record RecipeProblem(SourceLocation location, String path, String message, boolean warning) {
 
-    /** File problems by line and column first, then override problems in command-line order. */
+    /** File problems by line and column first, then override problems in command-line order (stable). */
     static final Comparator<RecipeProblem> BY_LOCATION = Comparator
             .comparing((RecipeProblem problem) -> !problem.location().inFile())
             .thenComparingInt(problem -> problem.location().line())
             .thenComparingInt(problem -> problem.location().column());
 
-    /** {@code file:line:column key.path: message}, with {@code warning: } before the message of a warning. */
+    /**
+     * {@code file:line:column key.path: message}, or {@code override 'k=v' key.path: message} (the path left out
+     * when it is the override's key), with {@code warning: } before the message of a warning.
+     */
     @Override
     public String toString() {
         String prefix = warning ? "warning: " : "";

@@ -6,13 +6,13 @@ package dev.tune4j.recipe;
  *
  * @param source the file name as the user gave it, the built-in's resource name, or {@code override 'k=v'}
  * @param line 1-based line, 0 for an override
- * @param column 1-based column, 0 for an override
+ * @param column 1-based column; for an override its 1-based position among the overrides, which orders its errors
  */
 public record SourceLocation(String source, int line, int column) {
 
-    /** The location of everything an override brings in. */
-    static SourceLocation override(String keyEqualsValue) {
-        return new SourceLocation("override '" + keyEqualsValue + "'", 0, 0);
+    /** The location of everything the {@code position}-th (1-based) override brings in. */
+    static SourceLocation override(String keyEqualsValue, int position) {
+        return new SourceLocation("override '" + keyEqualsValue + "'", 0, position);
     }
 
     /** Whether this points into a file (rather than at an override). */

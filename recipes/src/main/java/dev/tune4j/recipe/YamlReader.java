@@ -73,7 +73,7 @@ final class YamlReader {
                     : e.getLocation() == null ? new SourceLocation(source, 1, 1)
                     : new SourceLocation(source, e.getLocation().getLineNr(), e.getLocation().getColumnNr());
             throw new RecipeException(List.of(new RecipeProblem(where, "", "not valid YAML: "
-                    + syntaxMessage(e.getOriginalMessage()), false)));
+                    + syntaxMessage(e.getOriginalMessage(), fixedLocation == null), false)));
         } catch (IOException e) {
             throw new UncheckedIOException("reading YAML from a string", e); // a StringReader does not fail
         }
@@ -81,9 +81,9 @@ final class YamlReader {
 
     /**
      * SnakeYAML's message without its excerpt lines: "while parsing X (from line 2, column 8): expected Y"; the
-     * position of the problem itself is the location of the error.
+     * position of the problem itself is the location of the error. Lines are left out for text that is not a file.
      */
-    private static String syntaxMessage(String message) {
+    private static String syntaxMessage(String message, boolean withLines) {
         List<String> parts = new ArrayList<>();
         List<String> marks = new ArrayList<>();
         for (String line : message.lines().toList()) {
@@ -94,7 +94,7 @@ final class YamlReader {
                 parts.add(line.strip());
             }
         }
-        if (parts.size() > 1 && marks.size() > 1) {
+        if (withLines && parts.size() > 1 && marks.size() > 1) {
             parts.set(0, parts.get(0) + " (from " + marks.get(0) + ")");
         }
         return String.join(": ", parts);
