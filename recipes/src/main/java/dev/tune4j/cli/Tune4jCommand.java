@@ -19,7 +19,8 @@ import picocli.CommandLine.ParseResult;
         mixinStandardHelpOptions = true,
         versionProvider = Tune4jVersion.class,
         description = "Fine-tune Llama-2 and BERT models on DJL and compare optimizers (SOAA, GaLore, 8-bit Adam, Adam/AdamW).",
-        subcommands = {EnvCommand.class, ImportCommand.class, DataCommand.class, BenchCommand.class},
+        subcommands = {EnvCommand.class, ImportCommand.class, DataCommand.class, BenchCommand.class,
+            ListRecipesCommand.class, CopyRecipeCommand.class, ValidateRecipeCommand.class},
         usageHelpAutoWidth = true)
 public final class Tune4jCommand implements Runnable {
     /** Success. */

@@ -138,8 +138,9 @@ final class RecipeValidator {
         }
         if (recipe.steps() != null && recipe.steps() > 0 && schedule.warmupSteps() >= recipe.steps()
                 && !locations.failed("schedule.warmup_steps")) {
-            error("schedule.warmup_steps", "must be less than steps (" + recipe.steps() + "), found "
-                    + schedule.warmupSteps());
+            // a smoke run with steps=2 is still worth running, so this is no error
+            warning("schedule.warmup_steps", schedule.warmupSteps() + " >= steps (" + recipe.steps()
+                    + "): the learning rate never reaches its full value");
         }
     }
 
