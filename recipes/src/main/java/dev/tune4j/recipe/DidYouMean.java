@@ -1,6 +1,7 @@
 package dev.tune4j.recipe;
 
 import java.util.Collection;
+import java.util.Locale;
 import java.util.Optional;
 
 /** The "did you mean" of an error message: the known word nearest to a misspelt one by edit distance. */
@@ -13,8 +14,8 @@ final class DidYouMean {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         for (String candidate : candidates) {
-            int distance = editDistance(word.toLowerCase(java.util.Locale.ROOT),
-                    candidate.toLowerCase(java.util.Locale.ROOT));
+            int distance = editDistance(word.toLowerCase(Locale.ROOT),
+                    candidate.toLowerCase(Locale.ROOT));
             if (distance < bestDistance) {
                 best = candidate;
                 bestDistance = distance;

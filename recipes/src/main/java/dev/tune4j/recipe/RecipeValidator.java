@@ -11,6 +11,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -400,7 +401,7 @@ final class RecipeValidator {
     }
 
     private static String yamlName(Task task) {
-        return task.name().toLowerCase(java.util.Locale.ROOT);
+        return task.name().toLowerCase(Locale.ROOT);
     }
 
     private void error(String path, String message) {

@@ -2,13 +2,13 @@ package dev.tune4j.recipe;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tune4j.model.llama.LlamaConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -89,7 +89,7 @@ class RecipeErrorsTest {
         assertEquals(List.of(1, 2, 3), recipe.seeds());
         assertEquals(8, recipe.batchSize());
         assertEquals(new ScheduleSpec(ScheduleType.CONSTANT, 0, 0.0), recipe.schedule());
-        assertEquals(new VariantSpec("adamw", "adamw", java.util.Map.of(), List.of(), false),
+        assertEquals(new VariantSpec("adamw", "adamw", Map.of(), List.of(), false),
                 recipe.variants().getFirst());
     }
 
