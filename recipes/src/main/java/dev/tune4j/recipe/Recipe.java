@@ -25,7 +25,8 @@ import java.util.Optional;
  * @param gradientClipping clip the global gradient norm to this; 0 disables clipping
  * @param evalInterval evaluate every this many optimizer steps; 0 evaluates only after the last step
  * @param targetLoss training loss whose first crossing gives steps and seconds to target in the report
- * @param outputDir where runs and the report go (relative to the working directory); absent: {@code runs/<name>}
+ * @param outputDir where runs and the report go (relative to the working directory); absent from the file:
+ *     {@link RecipeLoader} sets {@code runs/<name>}, so a loaded recipe always has one
  * @param device {@code cpu} or {@code gpu}
  * @param throughputWarmupSteps first steps of each run left out of tokens/s (allocator and JIT warm-up)
  */
@@ -57,7 +58,8 @@ public record Recipe(
     }
 
     /**
-     * This recipe restricted to one variant and/or one seed, for running part of a comparison.
+     * This recipe restricted to one variant and/or one seed, for running part of a comparison. A LoRA block that no
+     * kept variant uses is dropped, so the restricted recipe (and its resolved YAML) still validates.
      *
      * @param variantName the variant to keep, or null for all
      * @param seed the seed to keep, or null for all
