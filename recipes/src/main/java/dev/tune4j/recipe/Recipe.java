@@ -1,6 +1,7 @@
 package dev.tune4j.recipe;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A recipe: one model, one task, one dataset, and the optimizer variants to compare on it, each trained once per
@@ -24,7 +25,8 @@ import java.util.List;
  * @param gradientClipping clip the global gradient norm to this; 0 disables clipping
  * @param evalInterval evaluate every this many optimizer steps; 0 evaluates only after the last step
  * @param targetLoss training loss whose first crossing gives steps and seconds to target in the report
- * @param outputDir where runs and the report go (relative to the working directory); absent: {@code runs/<name>}
+ * @param outputDir where runs and the report go (relative to the working directory); absent from the file:
+ *     {@link RecipeLoader} sets {@code runs/<name>}, so a loaded recipe always has one
  * @param device {@code cpu} or {@code gpu}
  * @param throughputWarmupSteps first steps of each run left out of tokens/s (allocator and JIT warm-up)
  */
@@ -48,4 +50,46 @@ public record Recipe(
         @OptionalKey Double targetLoss,
         @OptionalKey String outputDir,
         @DefaultValue("cpu") String device,
-        @DefaultValue("2") int throughputWarmupSteps) {}
+        @DefaultValue("2") int throughputWarmupSteps) {
+
+    /** The variant called {@code name}, if the recipe has it. */
+    public Optional<VariantSpec> variant(String name) {
+        return variants.stream().filter(variant -> variant.name().equals(name)).findFirst();
+    }
+
+    /**
+     * This recipe restricted to one variant and/or one seed, for running part of a comparison. A LoRA block that no
+     * kept variant uses is dropped, so the restricted recipe (and its resolved YAML) still validates.
+     *
+     * @param variantName the variant to keep, or null for all
+     * @param seed the seed to keep, or null for all
+     * @throws IllegalArgumentException naming the variants or seeds there are, if the recipe lacks the one asked for
+     */
+    public Recipe withOnly(String variantName, Integer seed) {
+        List<VariantSpec> keptVariants = variants;
+        if (variantName != null) {
+            VariantSpec kept = variant(variantName).orElseThrow(() -> new IllegalArgumentException("recipe '" + name
+                    + "' has no variant '" + variantName + "'; variants: "
+                    + String.join(", ", variants.stream().map(VariantSpec::name).toList())));
+            keptVariants = List.of(kept);
+        }
+        List<Integer> keptSeeds = seeds;
+        if (seed != null) {
+            if (!seeds.contains(seed)) {
+                throw new IllegalArgumentException("recipe '" + name + "' has no seed " + seed + "; seeds: " + seeds);
+            }
+            keptSeeds = List.of(seed);
+        }
+        boolean loraStillUsed = keptVariants.stream().anyMatch(VariantSpec::lora);
+        return new Recipe(name, description, model, task, data, loraStillUsed ? lora : null, keptVariants, keptSeeds,
+                steps, epochs, batchSize, gradientAccumulation, maxSequenceLength, schedule, gradientClipping,
+                evalInterval, targetLoss, outputDir, device, throughputWarmupSteps);
+    }
+
+    /** This recipe with another output directory. */
+    public Recipe withOutputDir(String directory) {
+        return new Recipe(name, description, model, task, data, lora, variants, seeds, steps, epochs, batchSize,
+                gradientAccumulation, maxSequenceLength, schedule, gradientClipping, evalInterval, targetLoss,
+                directory, device, throughputWarmupSteps);
+    }
+}

@@ -1,0 +1,18 @@
+package dev.tune4j.recipe;
+
+import java.util.List;
+
+/**
+ * A recipe that passed every check, with what it was loaded from and its warnings.
+ *
+ * @param recipe the bound recipe: defaults filled, overrides applied, {@code output_dir} resolved
+ * @param source the file path as given, or the built-in's name
+ * @param warnings things worth knowing that do not stop a run here (e.g. a checkpoint directory that does not exist
+ *     on this machine), in file order
+ */
+public record LoadedRecipe(Recipe recipe, String source, List<RecipeProblem> warnings) {
+    /** Copies the warnings. */
+    public LoadedRecipe {
+        warnings = List.copyOf(warnings);
+    }
+}

@@ -1,0 +1,150 @@
+package dev.tune4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tune4j.recipe.BuiltinRecipes;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** {@code tune4j ls}, {@code cp} and {@code validate}. */
+class RecipeCommandsTest {
+    /** Test fixture, deliberately broken: the same seven errors as RecipeErrorsTest's fixture. */
+    private static final String BROKEN_RECIPE = """
+            # Test fixture: a deliberately broken recipe (RecipeCommandsTest); every error in it is intended.
+            name: broken
+            model:
+              source: minilm
+            task: clasification
+            data:
+              source: spam-assassin
+            steps: abc
+            batch_sise: 16
+            variants:
+              - name: adamw
+                optimizer: adamw
+                options: {lr: -1}
+              - name: soaa
+                optimizer: adamx
+              - name: adamw
+                optimizer: adam
+              - name: no_optimizer
+                options: {lr: 1.0e-3}
+            """;
+
+    @TempDir
+    Path directory;
+
+    @Test
+    void lsListsEveryBuiltinWithItsDescriptionOnOneLine() {
+        CliRun result = CliRun.of("ls");
+        assertEquals(0, result.exitCode(), result.err());
+        assertEquals("", result.err());
+        List<String> lines = result.out().lines().toList();
+        assertEquals(BuiltinRecipes.names(), lines.stream().map(line -> line.split(" ")[0]).toList());
+        assertTrue(lines.getFirst().startsWith("bert-spam-optimizers       MiniLM spam classifier on SpamAssassin:"),
+                lines.getFirst());
+        assertTrue(lines.get(2).contains("GPU, your files (not run here)"), lines.get(2));
+    }
+
+    @Test
+    void cpWritesTheBuiltinWithItsCommentsAndRefusesToOverwrite() throws IOException {
+        Path file = directory.resolve("mine/spam.yaml");
+        CliRun copied = CliRun.of("cp", "bert-spam-optimizers", file.toString());
+        assertEquals(0, copied.exitCode(), copied.err());
+        assertEquals(BuiltinRecipes.text("bert-spam-optimizers"), Files.readString(file));
+        assertTrue(copied.out().startsWith("wrote " + file + " (built-in bert-spam-optimizers)"), copied.out());
+
+        Files.writeString(file, "keep me");
+        CliRun refused = CliRun.of("cp", "bert-base-imdb", file.toString());
+        assertEquals(1, refused.exitCode());
+        assertEquals("tune4j cp: " + file + ": already exists; pass --force to overwrite it\n", refused.err());
+        assertEquals("keep me", Files.readString(file));
+
+        CliRun forced = CliRun.of("cp", "bert-base-imdb", file.toString(), "--force");
+        assertEquals(0, forced.exitCode(), forced.err());
+        assertEquals(BuiltinRecipes.text("bert-base-imdb"), Files.readString(file));
+    }
+
+    @Test
+    void validateSaysOkWithTheSizeOfTheComparison() {
+        CliRun result = CliRun.of("validate", "bert-spam-optimizers");
+        assertEquals(0, result.exitCode(), result.err());
+        assertEquals("bert-spam-optimizers: OK (8 variants x 3 seeds, 30 steps)\n", result.out());
+        assertEquals("", result.err());
+
+        CliRun overridden = CliRun.of("validate", "llama-mobydick-optimizers", "steps=1", "seeds=[5]");
+        assertEquals("llama-mobydick-optimizers: OK (9 variants x 1 seed, 1 step)\n", overridden.out());
+        assertEquals("llama-mobydick-optimizers.yaml:35:17 schedule.warmup_steps: warning: 6 >= steps (1): the"
+                + " learning rate never reaches its full value\n", overridden.err());
+    }
+
+    @Test
+    void validateOfACopiedFileWarnsAboutMissingUserFilesButPasses() {
+        Path file = directory.resolve("squad.yaml");
+        assertEquals(0, CliRun.of("cp", "bert-base-squad", file.toString()).exitCode());
+        CliRun result = CliRun.of("validate", file.toString());
+        assertEquals(0, result.exitCode(), result.err());
+        assertEquals(file + ": OK (4 variants x 1 seed, 2 epochs)\n", result.out());
+        List<String> warnings = result.err().lines().toList();
+        assertEquals(3, warnings.size(), result.err());
+        assertTrue(warnings.getFirst().startsWith(file + ":17:11 model.source: warning: no such checkpoint directory"
+                + " 'checkpoints/bert-base-uncased'"), warnings.getFirst());
+        assertTrue(warnings.get(1).startsWith(file + ":21:9 data.path: warning: no such file or directory"
+                + " 'train-v1.1.json'"), warnings.get(1));
+        assertTrue(warnings.get(2).startsWith(file + ":22:14 data.eval_path: warning:"), warnings.get(2));
+    }
+
+    @Test
+    void validatePrintsEveryErrorOfABrokenFileAndExitsOne() throws IOException {
+        Path file = directory.resolve("broken.yaml");
+        Files.writeString(file, BROKEN_RECIPE);
+        CliRun result = CliRun.of("validate", file.toString(), "seeds=[1, 1]");
+        assertEquals(1, result.exitCode());
+        assertEquals("", result.out());
+        List<String> lines = result.err().lines().map(line -> line.replace(file.toString(), "broken.yaml")).toList();
+        assertEquals(List.of(
+                "broken.yaml:5:7 task: expected one of classification, causal_lm, question_answering, found"
+                        + " 'clasification' (did you mean 'classification'?)",
+                "broken.yaml:8:8 steps: expected an integer, found 'abc'",
+                "broken.yaml:9:1 batch_sise: unknown key 'batch_sise' (did you mean 'batch_size'?)",
+                "broken.yaml:13:15 variants[0].options.lr: adamw options of variant 'adamw': option 'lr' must be a"
+                        + " finite number > 0, got -1.0",
+                "broken.yaml:15:16 variants[1].optimizer: unknown optimizer 'adamx' (did you mean 'adam'?); known: "
+                        + "adam, adam8bit, adam_engine, adamw, adamw8bit, adamw_engine, galore, galore_adam8bit,"
+                        + " galore_adamw, galore_soaa, soaa",
+                "broken.yaml:16:11 variants[2].name: duplicate variant name 'adamw' (also variants[0] at"
+                        + " broken.yaml:11:11)",
+                "broken.yaml:18:5 variants[3].optimizer: missing required key",
+                "override 'seeds=[1, 1]' seeds[1]: seed 1 is listed twice (also seeds[0])",
+                "broken.yaml: 8 errors"), lines);
+    }
+
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "validate | Missing required parameter: 'RECIPE' | validate",
+                "validate no-such-recipe.yaml | no recipe file or built-in named 'no-such-recipe.yaml'; built-ins:"
+                        + " bert-spam-optimizers, llama-mobydick-optimizers, llama2-7b-lora-triviaqa, bert-base-imdb,"
+                        + " bert-base-squad | validate",
+                "validate bert-spam-optimizers steps | override 'steps' is not key=value with a dotted key | validate",
+                "cp bert-spam copy.yaml | no built-in recipe named 'bert-spam'; built-ins: bert-spam-optimizers, | cp",
+                "cp bert-spam-optimizers | Missing required parameter: 'FILE' | cp",
+                "ls extra | Unmatched argument at index 1: 'extra' | ls",
+            })
+    void badCommandLinesGiveOneLineAndExitCodeTwo(String args, String expected, String command) {
+        CliRun result = CliRun.of(args.split(" "));
+        assertEquals(2, result.exitCode(), result.err());
+        assertEquals("", result.out());
+        assertEquals(1, result.err().lines().count(), result.err());
+        assertTrue(result.err().startsWith("tune4j: " + expected), result.err());
+        assertTrue(result.err().contains("'tune4j " + command + " --help'"), result.err());
+    }
+}

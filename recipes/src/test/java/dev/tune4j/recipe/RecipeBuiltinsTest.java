@@ -1,0 +1,78 @@
+package dev.tune4j.recipe;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class RecipeBuiltinsTest {
+
+    static List<String> builtins() {
+        return BuiltinRecipes.names();
+    }
+
+    @ParameterizedTest
+    @MethodSource("builtins")
+    void everyBuiltinValidatesAndIsNamedAfterItsFile(String name) throws IOException {
+        LoadedRecipe loaded = RecipeLoader.loadWithWarnings(name, List.of());
+        assertEquals(name, loaded.recipe().name());
+        assertEquals(name, loaded.source());
+        assertEquals("runs/" + name, loaded.recipe().outputDir());
+        assertTrue(loaded.recipe().description() != null && !loaded.recipe().description().isBlank());
+    }
+
+    @ParameterizedTest
+    @MethodSource("builtins")
+    void everyBuiltinHeaderGivesTheCommandThatRunsIt(String name) {
+        String text = BuiltinRecipes.text(name);
+        assertTrue(text.startsWith("# " + name + ": "), text.lines().findFirst().orElse(""));
+        assertTrue(text.contains("./tune4j compare " + name + "\n") || text.contains("./tune4j compare " + name + " "),
+                "header of " + name + " lacks its compare command");
+        assertTrue(text.contains("./tune4j validate " + name), name);
+    }
+
+    @ParameterizedTest
+    @MethodSource("builtins")
+    void resolvedYamlOfEveryBuiltinLoadsBackToAnEqualRecipe(String name) throws IOException {
+        Recipe recipe = RecipeLoader.load(name, List.of());
+        String resolved = RecipeWriter.toYaml(recipe);
+        Recipe again = RecipeLoader.fromText(resolved, "config.resolved.yaml", "config.resolved.yaml", List.of())
+                .recipe();
+        assertEquals(recipe, again, resolved);
+    }
+
+    @Test
+    void everyRecipeResourceIsListedAsABuiltin() throws IOException, URISyntaxException {
+        Path directory = Path.of(BuiltinRecipes.class.getResource("/dev/tune4j/recipes").toURI());
+        try (Stream<Path> files = Files.list(directory)) {
+            assertEquals(BuiltinRecipes.names().stream().sorted().toList(), files
+                    .map(file -> file.getFileName().toString().replaceFirst("\\.yaml$", ""))
+                    .sorted()
+                    .toList());
+        }
+    }
+
+    @Test
+    void gpuRecipesWarnAboutTheUsersFilesTheyPointAt() throws IOException {
+        LoadedRecipe loaded = RecipeLoader.loadWithWarnings("llama2-7b-lora-triviaqa", List.of());
+        List<String> warnedPaths = loaded.warnings().stream().map(RecipeProblem::path).toList();
+        assertEquals(List.of("model.source", "data.path", "data.evidence_path"), warnedPaths);
+        assertTrue(loaded.warnings().getFirst().toString().startsWith(
+                "llama2-7b-lora-triviaqa.yaml:18:11 model.source: warning: no such checkpoint directory"
+                        + " 'checkpoints/Llama-2-7b-hf'"), loaded.warnings().getFirst().toString());
+    }
+
+    @Test
+    void cpuRecipesHaveNoWarnings() throws IOException {
+        assertEquals(List.of(), RecipeLoader.loadWithWarnings("bert-spam-optimizers", List.of()).warnings());
+        assertEquals(List.of(), RecipeLoader.loadWithWarnings("llama-mobydick-optimizers", List.of()).warnings());
+    }
+}
