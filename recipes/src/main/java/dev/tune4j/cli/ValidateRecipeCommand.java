@@ -2,19 +2,13 @@ package dev.tune4j.cli;
 
 import dev.tune4j.recipe.LoadedRecipe;
 import dev.tune4j.recipe.Recipe;
-import dev.tune4j.recipe.RecipeArgumentException;
-import dev.tune4j.recipe.RecipeException;
-import dev.tune4j.recipe.RecipeLoader;
-import dev.tune4j.recipe.RecipeProblem;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
@@ -31,34 +25,17 @@ final class ValidateRecipeCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "RECIPE", description = "A recipe file or a built-in name (see 'tune4j ls').")
-    private String recipe;
-
-    @Parameters(index = "1..*", paramLabel = "KEY=VALUE",
-            description = "Overrides, e.g. steps=4 data.train_examples=32 variants.soaa.options.lr=1e-3.")
-    private List<String> overrides = new ArrayList<>();
+    @Mixin
+    private RecipeArguments arguments;
 
     @Override
     public Integer call() throws IOException {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        LoadedRecipe loaded;
-        try {
-            loaded = RecipeLoader.loadWithWarnings(recipe, overrides);
-        } catch (RecipeArgumentException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage());
-        } catch (RecipeException e) {
-            e.errors().forEach(err::println);
-            int count = e.errors().size();
-            err.println(recipe + ": " + count + (count == 1 ? " error" : " errors"));
-            err.flush();
+        Optional<LoadedRecipe> loaded = arguments.load(spec);
+        if (loaded.isEmpty()) {
             return Tune4jCommand.EXIT_FAILURE;
         }
-        for (RecipeProblem warning : loaded.warnings()) {
-            err.println(warning);
-        }
-        err.flush();
-        out.println(loaded.source() + ": OK (" + size(loaded.recipe()) + ")");
+        PrintWriter out = spec.commandLine().getOut();
+        out.println(loaded.get().source() + ": OK (" + size(loaded.get().recipe()) + ")");
         out.flush();
         return Tune4jCommand.EXIT_OK;
     }

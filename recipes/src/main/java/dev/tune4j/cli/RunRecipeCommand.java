@@ -1,0 +1,89 @@
+package dev.tune4j.cli;
+
+import dev.tune4j.recipe.LoadedRecipe;
+import dev.tune4j.recipe.Recipe;
+import dev.tune4j.recipe.RecipeWriter;
+import dev.tune4j.recipe.VariantSpec;
+import dev.tune4j.report.RunStatus;
+import dev.tune4j.run.MetricKeys;
+import dev.tune4j.run.RecipeRunner;
+import dev.tune4j.run.TaskData;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code tune4j run RECIPE [--variant V] [--seed N] [KEY=VALUE...]}: trains the recipe's variants and seeds (or the
+ * one chosen) in this process, one after the other, writing each run directory; no report (that is {@code compare}).
+ * Exit 0 when every run completed or diverged (a diverged run is a result), 1 when one failed.
+ */
+@Command(
+        name = "run",
+        mixinStandardHelpOptions = true,
+        description = "Train a recipe's variants x seeds (or one of them) in this process and write their run"
+                + " directories: resolved config, metrics.jsonl, summary.json.")
+final class RunRecipeCommand implements Callable<Integer> {
+    @Spec
+    private CommandSpec spec;
+
+    @Mixin
+    private RecipeArguments arguments;
+
+    @Option(names = "--variant", paramLabel = "NAME", description = "Run only this variant.")
+    private String variant;
+
+    @Option(names = "--seed", paramLabel = "N", description = "Run only this seed.")
+    private Integer seed;
+
+    @Override
+    public Integer call() throws IOException {
+        Optional<LoadedRecipe> loaded = arguments.load(spec);
+        if (loaded.isEmpty()) {
+            return Tune4jCommand.EXIT_FAILURE;
+        }
+        Recipe full = loaded.get().recipe();
+        Recipe recipe;
+        try {
+            recipe = full.withOnly(variant, seed);
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        Path outputDir = Path.of(recipe.outputDir());
+        Files.createDirectories(outputDir);
+        Path recipeFile = outputDir.resolve(MetricKeys.RECIPE_FILE);
+        if (!Files.exists(recipeFile)) {
+            Files.writeString(recipeFile, RecipeWriter.toYaml(full)); // what `tune4j report` reads
+        }
+        TaskData data = TaskData.prepare(recipe, out);
+        RecipeRunner runner = new RecipeRunner(recipe, data, outputDir, out);
+        boolean failed = false;
+        for (VariantSpec runVariant : recipe.variants()) {
+            for (int runSeed : recipe.seeds()) {
+                String config = RecipeWriter.toYaml(recipe.withOnly(runVariant.name(), runSeed));
+                RecipeRunner.Outcome outcome;
+                try {
+                    outcome = runner.run(runVariant, runSeed, config);
+                } catch (RuntimeException e) {
+                    if (recipe.variants().size() * recipe.seeds().size() == 1) {
+                        throw e;
+                    }
+                    failed = true; // recorded in its summary.json; the other runs go on
+                    continue;
+                }
+                out.printf("tune4j: %s seed %d: %s after %d steps -> %s%n", runVariant.name(), runSeed,
+                        outcome.status().jsonName(), outcome.stepsCompleted(), outcome.directory());
+                out.flush();
+            }
+        }
+        return failed ? Tune4jCommand.EXIT_FAILURE : Tune4jCommand.EXIT_OK;
+    }
+}

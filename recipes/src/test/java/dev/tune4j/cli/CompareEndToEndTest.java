@@ -1,0 +1,223 @@
+package dev.tune4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tune4j.run.MetricKeys;
+import dev.tune4j.testing.NpmOnPath;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The main job end to end, shrunk: {@code tune4j compare} on a recipe this test writes (a labelled project fixture:
+ * 2 variants x 2 seeds x 6 steps of a tiny, freshly initialized Llama on real Moby Dick text with the real Llama-2
+ * tokenizer), each run in its own JVM as in real use. Then every report file, every metrics key, and the report's
+ * means and standard deviations recomputed here from the per-seed metrics files, independently of the report code.
+ */
+class CompareEndToEndTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final List<String> VARIANTS = List.of("adamw", "soaa");
+    private static final int[] SEEDS = {1, 2};
+    private static final int STEPS = 6;
+    private static final Set<String> TRAIN_KEYS = Set.of(MetricKeys.TYPE, MetricKeys.STEP, MetricKeys.LOSS,
+            MetricKeys.LR, MetricKeys.GRAD_NORM, MetricKeys.TOKENS, MetricKeys.ELAPSED_S, MetricKeys.STEP_MS,
+            MetricKeys.FORWARD_MS, MetricKeys.BACKWARD_MS, MetricKeys.OPTIMIZER_MS, MetricKeys.TOKENS_PER_S,
+            MetricKeys.OPTIMIZER_STATE_BYTES, MetricKeys.RSS_BYTES, MetricKeys.PEAK_RSS_BYTES,
+            MetricKeys.HEAP_USED_BYTES); // no gpu_used_bytes on CPU: absent, not 0
+    private static final Set<String> EVAL_KEYS = Set.of(MetricKeys.TYPE, MetricKeys.STEP, MetricKeys.ELAPSED_S,
+            MetricKeys.EVAL_LOSS, "eval_perplexity");
+
+    @TempDir
+    static Path work;
+    private static Path runs;
+    private static CliRun compare;
+
+    /** A project-written fixture recipe (not a built-in): tiny sizes so the whole comparison takes seconds per run. */
+    private static final String RECIPE = """
+            # test fixture written by CompareEndToEndTest
+            name: tiny-compare
+            description: end-to-end test of tune4j compare
+            model:
+              source: tiny_llama
+              tiny: {hidden_size: 32, layers: 1, heads: 2, key_value_heads: 1, intermediate_size: 64}
+            task: causal_lm
+            data: {source: moby-dick, train_tokens: 4000, eval_tokens: 640}
+            seeds: [1, 2]
+            steps: 6
+            batch_size: 4
+            max_sequence_length: 32
+            schedule: {type: cosine, warmup_steps: 1}
+            eval_interval: 3
+            target_loss: 10.2
+            throughput_warmup_steps: 1
+            variants:
+              - name: adamw
+                optimizer: adamw
+                options: {lr: 3.0e-3}
+              - name: soaa
+                optimizer: soaa
+                options: {lr: 3.0e-3}
+            """;
+
+    @BeforeAll
+    static void compare() throws IOException {
+        assumeTrue(NpmOnPath.available(), NpmOnPath.SKIP_MESSAGE);
+        Path recipe = work.resolve("tiny.yaml");
+        Files.writeString(recipe, RECIPE);
+        runs = work.resolve("runs");
+        compare = CliRun.of("compare", recipe.toString(), "output_dir=" + runs);
+        System.out.println(compare.out());
+        System.err.println(compare.err());
+    }
+
+    @Test
+    void compareSucceedsAndWritesEveryReportFile() throws IOException {
+        assertEquals(0, compare.exitCode(), compare.err());
+        for (String file : List.of("report.md", "report.html", "summary.csv", "summary.json",
+                MetricKeys.RECIPE_FILE)) {
+            assertTrue(Files.size(runs.resolve(file)) > 0, file);
+        }
+        List<Path> charts;
+        try (var listing = Files.list(runs.resolve("charts"))) {
+            charts = listing.sorted().toList();
+        }
+        assertTrue(charts.size() >= 5, "charts: " + charts);
+        for (Path chart : charts) {
+            byte[] head = Arrays.copyOf(Files.readAllBytes(chart), 8);
+            assertArrayEquals(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'}, head, chart.toString());
+        }
+        String html = Files.readString(runs.resolve("report.html"));
+        assertTrue(html.contains("data:image/png;base64,"), "charts are embedded");
+        assertFalse(html.contains("src=\"charts/"), "the HTML must not depend on the PNG files");
+        String markdown = Files.readString(runs.resolve("report.md"));
+        for (String variant : VARIANTS) {
+            assertTrue(markdown.contains("| " + variant + " |"), variant + " has a row in report.md");
+        }
+        assertTrue(compare.out().contains("report: "), compare.out());
+    }
+
+    @Test
+    void everyRunHasItsFilesAndEveryMetricsKey() throws IOException {
+        for (String variant : VARIANTS) {
+            for (int seed : SEEDS) {
+                Path run = runs.resolve(variant).resolve("seed-" + seed);
+                assertTrue(Files.exists(run.resolve(MetricKeys.CONFIG_FILE)), run + " config");
+                assertTrue(Files.readString(run.resolve(MetricKeys.CONFIG_FILE)).contains("name: " + variant));
+                JsonNode summary = JSON.readTree(run.resolve(MetricKeys.SUMMARY_FILE).toFile());
+                assertEquals("completed", summary.get("status").asText(), run + ": " + summary);
+                assertEquals(STEPS, summary.get("steps_completed").asInt());
+                assertTrue(summary.get("trainable_parameters").asLong() > 0);
+                assertTrue(summary.get("statistics").isObject(), "statistics in " + run);
+                List<JsonNode> train = new ArrayList<>();
+                List<JsonNode> eval = new ArrayList<>();
+                for (String line : Files.readAllLines(run.resolve(MetricKeys.METRICS_FILE))) {
+                    JsonNode node = JSON.readTree(line);
+                    (node.get(MetricKeys.TYPE).asText().equals(MetricKeys.TYPE_TRAIN) ? train : eval).add(node);
+                }
+                assertEquals(STEPS, train.size());
+                for (int i = 0; i < train.size(); i++) {
+                    JsonNode line = train.get(i);
+                    assertEquals(TRAIN_KEYS, keys(line), "train line " + (i + 1) + " of " + run);
+                    assertEquals(i + 1, line.get(MetricKeys.STEP).asInt());
+                    assertTrue(Double.isFinite(line.get(MetricKeys.LOSS).asDouble()));
+                    assertTrue(line.get(MetricKeys.OPTIMIZER_STATE_BYTES).asLong() > 0);
+                    assertTrue(line.get(MetricKeys.PEAK_RSS_BYTES).asLong()
+                            >= line.get(MetricKeys.RSS_BYTES).asLong() - (8 << 20));
+                }
+                // eval_interval 3 over 6 steps: after steps 3 and 6
+                assertEquals(List.of(3, 6), eval.stream().map(e -> e.get(MetricKeys.STEP).asInt()).toList());
+                for (JsonNode line : eval) {
+                    assertEquals(EVAL_KEYS, keys(line), "eval line of " + run);
+                    assertEquals(Math.exp(line.get(MetricKeys.EVAL_LOSS).asDouble()),
+                            line.get("eval_perplexity").asDouble(), 1e-9);
+                }
+                // cosine after one warm-up step: step 1 at half the lr, step 2 at the full lr
+                assertEquals(1.5e-3, train.get(0).get(MetricKeys.LR).asDouble(), 1e-12);
+                assertEquals(3.0e-3, train.get(1).get(MetricKeys.LR).asDouble(), 1e-12);
+            }
+        }
+    }
+
+    /**
+     * Recomputes, from each seed's metrics.jsonl, the final loss (6 steps: the last ceil(6/10) = 1 step), the last
+     * eval loss and the peak RSS, then their mean and sample standard deviation over the 2 seeds, and compares them
+     * with summary.csv and summary.json.
+     */
+    @Test
+    void meansAndStandardDeviationsComeFromThePerSeedFiles() throws IOException {
+        List<String> csv = Files.readAllLines(runs.resolve("summary.csv"), StandardCharsets.UTF_8);
+        List<String> header = Arrays.asList(csv.get(0).split(","));
+        assertEquals(1 + VARIANTS.size(), csv.size(), "one row per variant");
+        JsonNode summaryJson = JSON.readTree(runs.resolve("summary.json").toFile());
+        for (String variant : VARIANTS) {
+            double[] finalLoss = new double[SEEDS.length];
+            double[] evalLoss = new double[SEEDS.length];
+            double[] peakRss = new double[SEEDS.length];
+            for (int s = 0; s < SEEDS.length; s++) {
+                Path metrics = runs.resolve(variant).resolve("seed-" + SEEDS[s]).resolve(MetricKeys.METRICS_FILE);
+                for (String line : Files.readAllLines(metrics)) {
+                    JsonNode node = JSON.readTree(line);
+                    if (node.get(MetricKeys.TYPE).asText().equals(MetricKeys.TYPE_TRAIN)) {
+                        finalLoss[s] = node.get(MetricKeys.LOSS).asDouble(); // the last train line wins
+                        peakRss[s] = Math.max(peakRss[s], node.get(MetricKeys.PEAK_RSS_BYTES).asDouble());
+                    } else {
+                        evalLoss[s] = node.get(MetricKeys.EVAL_LOSS).asDouble();
+                    }
+                }
+            }
+            String[] row = csv.stream().filter(r -> r.startsWith(variant + ",")).findFirst().orElseThrow().split(",");
+            Map<String, double[]> expected = Map.of("final_loss", finalLoss, "final_eval_loss", evalLoss,
+                    "peak_rss_bytes", peakRss);
+            for (var entry : expected.entrySet()) {
+                double[] values = entry.getValue();
+                double mean = (values[0] + values[1]) / 2;
+                double sampleStd = Math.abs(values[0] - values[1]) / Math.sqrt(2); // ddof 1 with two values
+                double csvMean = Double.parseDouble(row[header.indexOf(entry.getKey() + "_mean")]);
+                double csvStd = Double.parseDouble(row[header.indexOf(entry.getKey() + "_std")]);
+                assertEquals(mean, csvMean, 1e-9 * Math.max(1, Math.abs(mean)), variant + " " + entry.getKey());
+                assertEquals(sampleStd, csvStd, 1e-9 * Math.max(1, Math.abs(mean)), variant + " " + entry.getKey());
+            }
+            assertTrue(summaryJson.toString().contains(variant), "summary.json names " + variant);
+        }
+    }
+
+    @Test
+    void runOneVariantAndSeedWithOverrides() throws IOException {
+        assumeTrue(NpmOnPath.available(), NpmOnPath.SKIP_MESSAGE);
+        Path out = work.resolve("single");
+        CliRun run = CliRun.of("run", work.resolve("tiny.yaml").toString(), "--variant", "soaa",
+                "--seed", "1", "steps=4", "output_dir=" + out);
+        assertEquals(0, run.exitCode(), run.err());
+        try (var listing = Files.list(out)) {
+            assertEquals(new TreeSet<>(List.of(MetricKeys.RECIPE_FILE, "soaa")),
+                    new TreeSet<>(listing.map(p -> p.getFileName().toString()).toList()));
+        }
+        List<String> lines = Files.readAllLines(out.resolve("soaa/seed-1").resolve(MetricKeys.METRICS_FILE));
+        assertEquals(4, lines.stream().filter(l -> l.contains("\"type\":\"train\"")).count());
+        CliRun badVariant = CliRun.of("run", work.resolve("tiny.yaml").toString(), "--variant", "nope");
+        assertEquals(2, badVariant.exitCode());
+        assertTrue(badVariant.err().contains("no variant 'nope'"), badVariant.err());
+    }
+
+    private static Set<String> keys(JsonNode node) {
+        Set<String> keys = new TreeSet<>();
+        node.fieldNames().forEachRemaining(keys::add);
+        return keys;
+    }
+}
