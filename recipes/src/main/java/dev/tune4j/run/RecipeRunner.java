@@ -41,7 +41,8 @@ import java.util.function.Function;
  * end:    final evaluation -> summary (completed, or diverged at the step whose loss was NaN/Inf)
  * </pre>
  *
- * A NaN or infinite loss ends the run as diverged (not as an error): the comparison carries on with the other runs.
+ * A NaN or infinite loss ends the run as diverged (not as an error) at that step, and so does a non-finite evaluation
+ * (at the step after it, whose loss could not be finite): the comparison carries on with the other runs.
  */
 public final class RecipeRunner {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -135,7 +136,6 @@ public final class RecipeRunner {
                 BatchOrder order = new BatchOrder(data.trainSize(), recipe.batchSize(), seed);
                 int accumulation = recipe.gradientAccumulation();
                 long trainNanos = 0;
-                long lastEvalStep = -1;
                 for (long s = 0; s < totalSteps; s++) {
                     double factor = schedule.factor((int) s);
                     optimizer.setLearningRateScale(factor);
@@ -164,13 +164,12 @@ public final class RecipeRunner {
                             tokensPerSecond, optimizer.stateBytes(), device));
                     progress.step(completed, result.loss(), tokensPerSecond);
                     boolean evalDue = recipe.evalInterval() > 0 && completed % recipe.evalInterval() == 0;
-                    if (evalDue || completed == totalSteps) {
-                        evaluate(model, manager, metrics, progress, completed, trainNanos);
-                        lastEvalStep = completed;
+                    if ((evalDue || completed == totalSteps)
+                            && !evaluate(model, manager, metrics, progress, completed, trainNanos)) {
+                        status = RunStatus.DIVERGED; // the weights after this step are no longer finite
+                        divergedAt = completed + 1;
+                        break;
                     }
-                }
-                if (status == RunStatus.DIVERGED && completed > 0 && lastEvalStep != completed) {
-                    evaluate(model, manager, metrics, progress, completed, trainNanos);
                 }
             }
         } catch (RuntimeException | IOException | OutOfMemoryError e) {
@@ -185,9 +184,14 @@ public final class RecipeRunner {
         return new Outcome(directory, status, completed, divergedAt);
     }
 
-    private void evaluate(Block model, NDManager manager, MetricsLog metrics, RunProgress progress, long step,
+    /** Evaluates and logs; false (and nothing logged) when a metric is NaN or infinite. */
+    private boolean evaluate(Block model, NDManager manager, MetricsLog metrics, RunProgress progress, long step,
             long trainNanos) {
         Map<String, Double> results = data.evaluate(model, manager);
+        if (!results.values().stream().allMatch(Double::isFinite)) {
+            progress.message("diverged: evaluation after step " + step + " gave " + results);
+            return false;
+        }
         ObjectNode line = metrics.line(MetricKeys.TYPE_EVAL, step);
         line.put(MetricKeys.ELAPSED_S, trainNanos / 1e9);
         MetricsLog.putAll(line, results);
@@ -195,6 +199,7 @@ public final class RecipeRunner {
         StringBuilder text = new StringBuilder("eval at step " + step + ":");
         results.forEach((key, value) -> text.append(' ').append(key).append(' ').append(String.format("%.4f", value)));
         progress.message(text.toString());
+        return true;
     }
 
     private static ObjectNode trainLine(MetricsLog metrics, long step, TrainingStep.Result result, double lr,

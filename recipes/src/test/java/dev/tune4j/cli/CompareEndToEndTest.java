@@ -215,6 +215,24 @@ class CompareEndToEndTest {
         assertTrue(badVariant.err().contains("no variant 'nope'"), badVariant.err());
     }
 
+    /** An absurd learning rate blows the weights up: the run ends as diverged at that step, not as an error. */
+    @Test
+    void aDivergedRunIsAnOutcomeAndTheReportSaysSo() throws IOException {
+        assumeTrue(NpmOnPath.available(), NpmOnPath.SKIP_MESSAGE);
+        Path out = work.resolve("diverged");
+        CliRun run = CliRun.of("run", work.resolve("tiny.yaml").toString(), "--variant", "adamw", "--seed", "1",
+                "variants.adamw.options.lr=1e30", "schedule.warmup_steps=0", "output_dir=" + out);
+        assertEquals(0, run.exitCode(), run.err());
+        JsonNode summary = JSON.readTree(out.resolve("adamw/seed-1").resolve(MetricKeys.SUMMARY_FILE).toFile());
+        assertEquals("diverged", summary.get("status").asText(), summary.toString());
+        int divergedAt = summary.get("diverged_at_step").asInt();
+        assertTrue(divergedAt >= 2 && divergedAt <= STEPS, summary.toString());
+        assertEquals(divergedAt - 1, summary.get("steps_completed").asInt());
+        assertEquals(0, CliRun.of("report", out.toString()).exitCode());
+        String markdown = Files.readString(out.resolve("report.md"));
+        assertTrue(markdown.contains("diverged at step " + divergedAt), markdown);
+    }
+
     private static Set<String> keys(JsonNode node) {
         Set<String> keys = new TreeSet<>();
         node.fieldNames().forEachRemaining(keys::add);
