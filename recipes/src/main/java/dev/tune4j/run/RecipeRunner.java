@@ -156,6 +156,13 @@ public final class RecipeRunner {
                         progress.message("diverged at step " + divergedAt + ": " + diverged.getMessage());
                         break;
                     }
+                    if (!Double.isFinite(result.gradientNorm())) {
+                        status = RunStatus.DIVERGED; // a finite loss but an overflowing gradient: weights are lost
+                        divergedAt = s + 1;
+                        progress.message("diverged at step " + divergedAt + ": gradient norm "
+                                + result.gradientNorm());
+                        break;
+                    }
                     long stepNanos = System.nanoTime() - stepStart;
                     trainNanos += stepNanos;
                     completed = s + 1;
