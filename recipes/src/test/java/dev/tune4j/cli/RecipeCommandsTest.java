@@ -15,28 +15,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /** {@code tune4j ls}, {@code cp} and {@code validate}. */
 class RecipeCommandsTest {
-    /** Test fixture, deliberately broken: the same seven errors as RecipeErrorsTest's fixture. */
-    private static final String BROKEN_RECIPE = """
-            # Test fixture: a deliberately broken recipe (RecipeCommandsTest); every error in it is intended.
-            name: broken
-            model:
-              source: minilm
-            task: clasification
-            data:
-              source: spam-assassin
-            steps: abc
-            batch_sise: 16
-            variants:
-              - name: adamw
-                optimizer: adamw
-                options: {lr: -1}
-              - name: soaa
-                optimizer: adamx
-              - name: adamw
-                optimizer: adam
-              - name: no_optimizer
-                options: {lr: 1.0e-3}
-            """;
+    private static final String BROKEN_RECIPE = dev.tune4j.recipe.BrokenRecipeFixture.TEXT;
 
     @TempDir
     Path directory;

@@ -14,28 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Errors of recipe files: every one reported at once, each at its file, line, column and key path. */
 class RecipeErrorsTest {
-    /** Test fixture, deliberately broken: seven errors of seven kinds (see {@link #brokenRecipeReportsEveryError}). */
-    static final String BROKEN_RECIPE = """
-            # Test fixture: a deliberately broken recipe (RecipeErrorsTest); every error in it is intended.
-            name: broken
-            model:
-              source: minilm
-            task: clasification
-            data:
-              source: spam-assassin
-            steps: abc
-            batch_sise: 16
-            variants:
-              - name: adamw
-                optimizer: adamw
-                options: {lr: -1}
-              - name: soaa
-                optimizer: adamx
-              - name: adamw
-                optimizer: adam
-              - name: no_optimizer
-                options: {lr: 1.0e-3}
-            """;
+    static final String BROKEN_RECIPE = BrokenRecipeFixture.TEXT;
 
     /** A valid minimal recipe that the rule tests change one key at a time. */
     static final String MINIMAL = """
