@@ -3,9 +3,13 @@ package dev.tune4j.optim.q8;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
+import java.util.stream.LongStream;
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -14,9 +18,10 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link AdamStepConstants}; the float operations are the same, in the same order, in the vector and the scalar
  * lanes, so the result does not depend on the vector width.
  *
- * <p>8-bit step, block by block (algorithms.md §3.3): dequantize both moments ({@code map[code]·absmax}), update them
- * and the weight in float32, take the new per-block absmax of each moment, and requantize to the nearest map value
- * ({@link DynamicQuantizationMap#quantize}). The first moment gets bitsandbytes' sign guard: a strictly negative value
+ * <p>8-bit step, block by block (algorithms.md §3.3): dequantize both moments ({@code map[code]·absmax}, a vector
+ * gather), update them and the weight in float32 and take the new per-block absmax of each moment (one pass), then
+ * requantize to the nearest map value ({@link DynamicQuantizationMap#quantize}, through its branch-free
+ * {@link NearestCodeTable}). The first moment gets bitsandbytes' sign guard: a strictly negative value
  * whose nearest code is +0 gets the next code down, so small negative momenta never become zero (−0.0 counts as zero
  * here, where CUDA's {@code signbit} would move it too). A block whose moment is all zero stores absmax 0 and the
  * zero code, so it dequantizes to exact zeros (bitsandbytes' PyTorch reference stores absmax 1 instead; the values are
@@ -26,8 +31,22 @@ public final class BlockwiseAdamKernel {
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
+    private static final VectorSpecies<Integer> INTS = VectorSpecies.of(int.class, SPECIES.vectorShape());
+    private static final VectorSpecies<Byte> BYTES = VectorSpecies.of(byte.class,
+            VectorShape.forBitSize(SPECIES.length() * Byte.SIZE));
     private static final DynamicQuantizationMap MAP1 = DynamicQuantizationMap.signed();
     private static final DynamicQuantizationMap MAP2 = DynamicQuantizationMap.unsigned();
+    private static final float[] MAP1_VALUES = MAP1.values();
+    private static final float[] MAP2_VALUES = MAP2.values();
+    private static final NearestCodeTable TABLE1 = MAP1.nearestCodes();
+    private static final NearestCodeTable TABLE2 = MAP2.nearestCodes();
+
+    /**
+     * Elements per parallel task of the 8-bit step. Blocks are independent, so the split changes nothing in the
+     * result; the step is compute-bound (gathers, four divisions and a square root per element), so it scales with
+     * cores where the memory-bound 32-bit update does not.
+     */
+    private static final long ELEMENTS_PER_TASK = 1 << 16;
 
     private BlockwiseAdamKernel() {}
 
@@ -52,37 +71,82 @@ public final class BlockwiseAdamKernel {
         checkBytes("second-moment codes", codes2, size);
         checkBytes("first-moment absmax", absmax1, blocks * 4);
         checkBytes("second-moment absmax", absmax2, blocks * 4);
-        float[] m = new float[blockSize];
-        float[] v = new float[blockSize];
-        float[] map1 = MAP1.values();
-        float[] map2 = MAP2.values();
-        for (long block = 0; block < blocks; block++) {
-            long start = block * blockSize;
-            int length = (int) Math.min(blockSize, size - start);
-            float scale1 = absmax1.getAtIndex(FLOAT, block);
-            float scale2 = absmax2.getAtIndex(FLOAT, block);
-            for (int j = 0; j < length; j++) {
-                m[j] = map1[codes1.get(ValueLayout.JAVA_BYTE, start + j) & 0xff] * scale1;
-                v[j] = map2[codes2.get(ValueLayout.JAVA_BYTE, start + j) & 0xff] * scale2;
+        long blocksPerTask = Math.max(1, ELEMENTS_PER_TASK / blockSize);
+        long tasks = (blocks + blocksPerTask - 1) / blocksPerTask;
+        LongStream.range(0, tasks).parallel().forEach(task -> {
+            BlockScratch scratch = new BlockScratch(blockSize);
+            long end = Math.min(blocks, (task + 1) * blocksPerTask);
+            for (long block = task * blocksPerTask; block < end; block++) {
+                long start = block * blockSize;
+                int length = (int) Math.min(blockSize, size - start);
+                update(weight, gradient, start, length, constants, scratch, codes1, absmax1.getAtIndex(FLOAT, block),
+                        codes2, absmax2.getAtIndex(FLOAT, block));
+                absmax1.setAtIndex(FLOAT, block, scratch.max1);
+                absmax2.setAtIndex(FLOAT, block, scratch.max2);
+                quantizeFirst(scratch.m, length, scratch.max1, codes1, start, scratch.codes);
+                quantizeSecond(scratch.v, length, scratch.max2, codes2, start, scratch.codes);
             }
-            update(weight, gradient, start, m, v, length, constants);
-            float max1 = 0;
-            float max2 = 0;
-            int j = 0;
-            for (int bound = SPECIES.loopBound(length); j < bound; j += SPECIES.length()) {
-                max1 = Math.max(max1, FloatVector.fromArray(SPECIES, m, j).abs().reduceLanes(VectorOperators.MAX));
-                max2 = Math.max(max2, FloatVector.fromArray(SPECIES, v, j).abs().reduceLanes(VectorOperators.MAX));
-            }
-            for (; j < length; j++) {
-                max1 = Math.max(max1, Math.abs(m[j]));
-                max2 = Math.max(max2, Math.abs(v[j]));
-            }
-            absmax1.setAtIndex(FLOAT, block, max1);
-            absmax2.setAtIndex(FLOAT, block, max2);
-            for (j = 0; j < length; j++) {
-                codes1.set(ValueLayout.JAVA_BYTE, start + j, (byte) quantizeFirst(m[j], max1));
-                codes2.set(ValueLayout.JAVA_BYTE, start + j, (byte) quantizeSecond(v[j], max2));
-            }
+        });
+    }
+
+    /** The float32 moments of one block, their absmax, and the codes of one of them before they become bytes. */
+    private static final class BlockScratch {
+        final float[] m; // (blockSize) first moment of the block
+        final float[] v; // (blockSize) second moment of the block
+        final int[] codes; // (blockSize) codes of one moment; also the gather indexes of the dequantization
+        float max1; // max |m| of the block after the update
+        float max2; // max |v| of the block after the update
+
+        BlockScratch(int blockSize) {
+            m = new float[blockSize];
+            v = new float[blockSize];
+            codes = new int[blockSize];
+        }
+    }
+
+    /**
+     * First-moment codes of a block with absmax {@code absmax}: the nearest code of {@code s / absmax}, then the sign
+     * guard (a strictly negative s whose code is +0 or above gets the code below; a strictly positive s whose code is
+     * negative, which only a NaN quotient gives, gets the code above).
+     */
+    private static void quantizeFirst(float[] moment, int length, float absmax, MemorySegment codes, long start,
+            int[] scratch) {
+        int zero = MAP1.zeroCode();
+        if (absmax == 0) {
+            codes.asSlice(start, length).fill((byte) zero);
+            return;
+        }
+        TABLE1.codes(moment, length, absmax, scratch);
+        int j = 0;
+        for (int bound = SPECIES.loopBound(length); j < bound; j += SPECIES.length()) {
+            FloatVector s = FloatVector.fromArray(SPECIES, moment, j);
+            IntVector code = IntVector.fromArray(INTS, scratch, j);
+            VectorMask<Integer> nonNegativeCode = code.compare(VectorOperators.GE, zero);
+            VectorMask<Integer> negative = s.compare(VectorOperators.LT, 0f).cast(INTS);
+            VectorMask<Integer> positive = s.compare(VectorOperators.GT, 0f).cast(INTS);
+            code.sub(1, negative.and(nonNegativeCode)).add(1, positive.andNot(nonNegativeCode))
+                    .castShape(BYTES, 0).reinterpretAsBytes().intoMemorySegment(codes, start + j, ORDER);
+        }
+        for (; j < length; j++) {
+            codes.set(ValueLayout.JAVA_BYTE, start + j, (byte) signGuarded(scratch[j], moment[j]));
+        }
+    }
+
+    /** Second-moment codes (s is never negative) of a block with absmax {@code absmax}. */
+    private static void quantizeSecond(float[] moment, int length, float absmax, MemorySegment codes, long start,
+            int[] scratch) {
+        if (absmax == 0) {
+            codes.asSlice(start, length).fill((byte) MAP2.zeroCode());
+            return;
+        }
+        TABLE2.codes(moment, length, absmax, scratch);
+        int j = 0;
+        for (int bound = SPECIES.loopBound(length); j < bound; j += SPECIES.length()) {
+            IntVector.fromArray(INTS, scratch, j).castShape(BYTES, 0).reinterpretAsBytes()
+                    .intoMemorySegment(codes, start + j, ORDER);
+        }
+        for (; j < length; j++) {
+            codes.set(ValueLayout.JAVA_BYTE, start + j, (byte) scratch[j]);
         }
     }
 
@@ -96,43 +160,75 @@ public final class BlockwiseAdamKernel {
         checkBytes("first moment", m, size * 4);
         checkBytes("second moment", v, size * 4);
         int chunk = 4096;
-        float[] mChunk = new float[chunk];
-        float[] vChunk = new float[chunk];
+        BlockScratch scratch = new BlockScratch(chunk);
         for (long start = 0; start < size; start += chunk) {
             int length = (int) Math.min(chunk, size - start);
-            MemorySegment.copy(m, FLOAT, start * 4, mChunk, 0, length);
-            MemorySegment.copy(v, FLOAT, start * 4, vChunk, 0, length);
-            update(weight, gradient, start, mChunk, vChunk, length, constants);
-            MemorySegment.copy(mChunk, 0, m, FLOAT, start * 4, length);
-            MemorySegment.copy(vChunk, 0, v, FLOAT, start * 4, length);
+            MemorySegment.copy(m, FLOAT, start * 4, scratch.m, 0, length);
+            MemorySegment.copy(v, FLOAT, start * 4, scratch.v, 0, length);
+            update(weight, gradient, start, length, constants, scratch, null, 0, null, 0);
+            MemorySegment.copy(scratch.m, 0, m, FLOAT, start * 4, length);
+            MemorySegment.copy(scratch.v, 0, v, FLOAT, start * 4, length);
         }
     }
 
-    /** The Adam element update of {@code length} elements from {@code start}; {@code m}, {@code v} are local. */
-    private static void update(MemorySegment weight, MemorySegment gradient, long start, float[] m, float[] v,
-            int length, AdamStepConstants c) {
+    /**
+     * The Adam element update of {@code length} elements from {@code start}: the weight in place, the updated moments
+     * into {@code scratch.m} and {@code scratch.v}, their absmax into {@code scratch.max1} and {@code scratch.max2}.
+     * With {@code codes1} and {@code codes2} (8-bit) the moments before the update are dequantized from the codes
+     * ({@code map[code]·absmax}) in the same pass; without (32-bit) they are read from the scratch arrays. The absmax
+     * is the largest magnitude by float bits, which orders non-negative floats as their values (NaN above all).
+     */
+    private static void update(MemorySegment weight, MemorySegment gradient, long start, int length,
+            AdamStepConstants c, BlockScratch scratch, MemorySegment codes1, float absmax1, MemorySegment codes2,
+            float absmax2) {
+        boolean quantized = codes1 != null;
+        float[] m = scratch.m;
+        float[] v = scratch.v;
+        int[] indexes = scratch.codes;
         FloatVector zero = FloatVector.zero(SPECIES);
+        IntVector maxBits1 = IntVector.zero(INTS);
+        IntVector maxBits2 = IntVector.zero(INTS);
         int j = 0;
         for (int bound = SPECIES.loopBound(length); j < bound; j += SPECIES.length()) {
             long offset = (start + j) * 4;
+            FloatVector m0;
+            FloatVector v0;
+            if (quantized) {
+                ((IntVector) ByteVector.fromMemorySegment(BYTES, codes1, start + j, ORDER).castShape(INTS, 0))
+                        .and(0xff).intoArray(indexes, j);
+                m0 = FloatVector.fromArray(SPECIES, MAP1_VALUES, 0, indexes, j).mul(absmax1);
+                ((IntVector) ByteVector.fromMemorySegment(BYTES, codes2, start + j, ORDER).castShape(INTS, 0))
+                        .and(0xff).intoArray(indexes, j);
+                v0 = FloatVector.fromArray(SPECIES, MAP2_VALUES, 0, indexes, j).mul(absmax2);
+            } else {
+                m0 = FloatVector.fromArray(SPECIES, m, j);
+                v0 = FloatVector.fromArray(SPECIES, v, j);
+            }
             FloatVector g = FloatVector.fromMemorySegment(SPECIES, gradient, offset, ORDER);
             FloatVector p = FloatVector.fromMemorySegment(SPECIES, weight, offset, ORDER);
             VectorMask<Float> finite = g.abs().compare(VectorOperators.LT, Float.POSITIVE_INFINITY);
             if (c.weightDecay() != 0) {
                 g = g.add(p.mul(c.weightDecay()));
             }
-            FloatVector s1 = FloatVector.fromArray(SPECIES, m, j).mul(c.beta1()).add(g.mul(c.oneMinusBeta1()));
-            FloatVector s2 = FloatVector.fromArray(SPECIES, v, j).mul(c.beta2())
-                    .add(g.mul(g).mul(c.oneMinusBeta2()));
+            FloatVector s1 = m0.mul(c.beta1()).add(g.mul(c.oneMinusBeta1()));
+            FloatVector s2 = v0.mul(c.beta2()).add(g.mul(g).mul(c.oneMinusBeta2()));
             FloatVector decayed = c.decoupled() ? p.mul(c.decayFactor()) : p;
             FloatVector denominator = s2.sqrt().div(c.biasCorrection2Sqrt()).add(c.eps());
             FloatVector updated = decayed.sub(s1.div(denominator).mul(c.stepSize()));
-            zero.blend(s1, finite).intoArray(m, j);
-            zero.blend(s2, finite).intoArray(v, j);
+            s1 = zero.blend(s1, finite);
+            s2 = zero.blend(s2, finite);
+            s1.intoArray(m, j);
+            s2.intoArray(v, j);
+            maxBits1 = maxBits1.max(s1.reinterpretAsInts().and(Integer.MAX_VALUE));
+            maxBits2 = maxBits2.max(s2.reinterpretAsInts().and(Integer.MAX_VALUE));
             p.blend(updated, finite).intoMemorySegment(weight, offset, ORDER);
         }
+        int max1 = maxBits1.reduceLanes(VectorOperators.MAX);
+        int max2 = maxBits2.reduceLanes(VectorOperators.MAX);
         for (; j < length; j++) {
             long index = start + j;
+            float m0 = quantized ? MAP1_VALUES[codes1.get(ValueLayout.JAVA_BYTE, index) & 0xff] * absmax1 : m[j];
+            float v0 = quantized ? MAP2_VALUES[codes2.get(ValueLayout.JAVA_BYTE, index) & 0xff] * absmax2 : v[j];
             float g = gradient.getAtIndex(FLOAT, index);
             if (!Float.isFinite(g)) {
                 m[j] = 0;
@@ -143,36 +239,31 @@ public final class BlockwiseAdamKernel {
             if (c.weightDecay() != 0) {
                 g = g + p * c.weightDecay();
             }
-            float s1 = m[j] * c.beta1() + g * c.oneMinusBeta1();
-            float s2 = v[j] * c.beta2() + g * g * c.oneMinusBeta2();
+            float s1 = m0 * c.beta1() + g * c.oneMinusBeta1();
+            float s2 = v0 * c.beta2() + g * g * c.oneMinusBeta2();
             if (c.decoupled()) {
                 p = p * c.decayFactor();
             }
             float denominator = (float) Math.sqrt(s2) / c.biasCorrection2Sqrt() + c.eps();
             m[j] = s1;
             v[j] = s2;
+            max1 = Math.max(max1, Float.floatToRawIntBits(s1) & Integer.MAX_VALUE);
+            max2 = Math.max(max2, Float.floatToRawIntBits(s2) & Integer.MAX_VALUE);
             weight.setAtIndex(FLOAT, index, p - s1 / denominator * c.stepSize());
         }
+        scratch.max1 = Float.intBitsToFloat(max1);
+        scratch.max2 = Float.intBitsToFloat(max2);
     }
 
-    /** First-moment code of {@code s} in a block with absmax {@code absmax}, with the sign guard. */
-    static int quantizeFirst(float s, float absmax) {
-        if (absmax == 0) {
-            return MAP1.zeroCode();
+    /** {@code code} moved one step toward the sign of {@code s} if its map value has the other sign. */
+    private static int signGuarded(int code, float s) {
+        if (s < 0 && code >= MAP1.zeroCode()) {
+            return code - 1;
         }
-        int code = MAP1.quantize(s / absmax);
-        float chosen = MAP1.value(code);
-        if (s < 0 && chosen >= 0) {
-            code--;
-        } else if (s > 0 && chosen < 0) {
-            code++;
+        if (s > 0 && code < MAP1.zeroCode()) {
+            return code + 1;
         }
         return code;
-    }
-
-    /** Second-moment code of {@code s} (never negative) in a block with absmax {@code absmax}. */
-    static int quantizeSecond(float s, float absmax) {
-        return absmax == 0 ? MAP2.zeroCode() : MAP2.quantize(s / absmax);
     }
 
     private static void checkBytes(String what, MemorySegment segment, long expected) {

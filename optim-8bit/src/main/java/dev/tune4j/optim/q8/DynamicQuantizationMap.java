@@ -13,8 +13,9 @@ import java.util.Arrays;
  *
  * <p>{@link #quantize} is bitsandbytes' nearest-value rounding (the binary search of {@code quantize_2D} in
  * {@code csrc/kernels.cu}): the nearer of the two map values around {@code x}, the midpoint computed in float32 as
- * {@code (a + b) * 0.5f}; when {@code x} equals that midpoint the even code wins (the search always ends on an even
- * index and keeps it on a tie).
+ * {@code (a + b) * 0.5f}; when {@code x} equals that midpoint the even code wins (the CUDA search always ends on an
+ * even index and keeps it on a tie). It gives the binary search's answer through a {@link NearestCodeTable} instead,
+ * without data-dependent branches.
  */
 public final class DynamicQuantizationMap {
     /** Number of codes of an 8-bit map. */
@@ -27,10 +28,12 @@ public final class DynamicQuantizationMap {
 
     private final boolean signed;
     private final float[] values;
+    private final NearestCodeTable nearestCodes;
 
     private DynamicQuantizationMap(boolean signed) {
         this.signed = signed;
         this.values = build(signed);
+        this.nearestCodes = new NearestCodeTable(values);
     }
 
     /** The signed map bitsandbytes uses for the first moment ({@code qmap1}, "dynamic"). */
@@ -64,36 +67,17 @@ public final class DynamicQuantizationMap {
     }
 
     /**
-     * The nearest code to {@code x} (bitsandbytes' binary search: pivot 127, steps 64, 32, ..., 1, then the nearer
-     * neighbour by the float32 midpoint; ties to the even code). {@code x} should lie in the map's range; values
-     * beyond it get the end codes, NaN gets code 0.
+     * The nearest code to {@code x} (bitsandbytes' nearest-value rounding: the nearer neighbour by the float32
+     * midpoint, ties to the even code). {@code x} should lie in the map's range; values beyond it get the end codes,
+     * NaN gets code 0, −0.0 counts as 0.0.
      */
     public int quantize(float x) {
-        float[] code = values;
-        int pivot = 127;
-        int upperPivot = 255;
-        int lowerPivot = 0;
-        float lower = signed ? -1.0f : 0.0f;
-        float upper = 1.0f;
-        float value = code[pivot];
-        for (int step = 64; step > 0; step >>= 1) {
-            if (x > value) {
-                lowerPivot = pivot;
-                lower = value;
-                pivot += step;
-            } else {
-                upperPivot = pivot;
-                upper = value;
-                pivot -= step;
-            }
-            value = code[pivot];
-        }
-        if (x > value) {
-            float midpoint = (upper + value) * 0.5f;
-            return x > midpoint ? upperPivot : pivot;
-        }
-        float midpoint = (lower + value) * 0.5f;
-        return x < midpoint ? lowerPivot : pivot;
+        return nearestCodes.code(x);
+    }
+
+    /** The branch-free nearest-code table of this map, for the kernels. */
+    NearestCodeTable nearestCodes() {
+        return nearestCodes;
     }
 
     private static float[] build(boolean signed) {

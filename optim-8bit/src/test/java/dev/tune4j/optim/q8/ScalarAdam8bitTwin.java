@@ -3,7 +3,7 @@ package dev.tune4j.optim.q8;
 /**
  * Test oracle (written by the project): the whole 8-bit Adam/AdamW step in the plainest scalar code, on Java arrays,
  * element by element, with its own nearest-value search (a linear scan for the first map value ≥ x, then the
- * float32 midpoint, ties to the even code) instead of the kernel's binary search. The float operations of the element
+ * float32 midpoint, ties to the even code) instead of the kernel's lookup table. The float operations of the element
  * update are written in the order {@link AdamStepConstants} documents, so results can be compared bit for bit.
  */
 final class ScalarAdam8bitTwin {

@@ -1,5 +1,6 @@
 package dev.tune4j.optim.galore;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -18,6 +19,7 @@ import dev.tune4j.optim.OptionSchema;
 import dev.tune4j.optim.Options;
 import dev.tune4j.optim.ParameterGroup;
 import dev.tune4j.optim.StateFiles;
+import dev.tune4j.optim.TensorMemory;
 import dev.tune4j.optim.TrainableParameter;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -300,10 +302,28 @@ public final class GaLoreOptimizer implements Optimizer {
         t = step;
     }
 
-    /** w ← w + α·back(N), then w ← w − lr·wd·w; zeroes the virtual weight and the real gradient. */
+    /**
+     * w ← w + α·back(N), then w ← w − lr·wd·w; zeroes the virtual weight and the real gradient. A float32 CPU weight
+     * takes both in one pass over its memory ({@link BackProjectedUpdate}, the same floats as the engine calls that
+     * other weights get).
+     */
     private void apply(Projected item, NDManager scratch) {
-        NDArray update = item.projector().projectBack(item.virtualWeight(), scratch);
-        NDArray weight = item.parameter().weight().stopGradient();
+        NDArray weight = item.parameter().weight();
+        float scale = (float) item.projector().settings().scale();
+        double decay = learningRate(item.options()) * weightDecay(item.options());
+        if (weight.getDataType() == DataType.FLOAT32 && weight.getDevice().getDeviceType().equals(Device.Type.CPU)) {
+            NDArray update = item.projector().backProject(item.virtualWeight(), scratch);
+            BackProjectedUpdate.apply(TensorMemory.of(weight), TensorMemory.of(update), weight.size(), scale,
+                    decay > 0 ? (float) decay : 0f);
+        } else {
+            applyOnEngine(weight, item.projector().projectBack(item.virtualWeight(), scratch), decay);
+        }
+        FloatTensors.zero(item.virtualWeight());
+        FloatTensors.zero(item.parameter().gradient());
+    }
+
+    private static void applyOnEngine(NDArray parameterWeight, NDArray update, double decay) {
+        NDArray weight = parameterWeight.stopGradient();
         try {
             if (weight.getDataType() == DataType.FLOAT32) {
                 weight.addi(update);
@@ -312,7 +332,6 @@ public final class GaLoreOptimizer implements Optimizer {
                     weight.addi(cast);
                 }
             }
-            double decay = learningRate(item.options()) * weightDecay(item.options());
             if (decay > 0) {
                 try (NDArray decrement = weight.mul(decay)) {
                     weight.subi(decrement);
@@ -321,8 +340,6 @@ public final class GaLoreOptimizer implements Optimizer {
         } finally {
             weight.close();
         }
-        FloatTensors.zero(item.virtualWeight());
-        FloatTensors.zero(item.parameter().gradient());
     }
 
     private double learningRate(Options parameterOptions) {

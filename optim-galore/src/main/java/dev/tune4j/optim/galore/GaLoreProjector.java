@@ -184,26 +184,30 @@ public final class GaLoreProjector implements AutoCloseable {
 
     /** α times the back-projection of {@code lowRank} (shaped like R), as a new m×n array in {@code out}. */
     public NDArray projectBack(NDArray lowRank, NDManager out) {
-        requireBasis();
-        NDArray full;
-        if (identity) {
-            full = lowRank.duplicate();
-            full.attach(out);
-        } else {
-            full = switch (side) {
-                case LEFT -> times(left, lowRank, out);
-                case RIGHT -> times(lowRank, right, out);
-                case BOTH -> {
-                    try (NDManager scratch = out.newSubManager()) {
-                        yield times(times(left, lowRank, scratch), right, out);
-                    }
-                }
-            };
-        }
+        NDArray full = backProject(lowRank, out);
         if (settings.scale() != 1) {
             full.muli((float) settings.scale());
         }
         return full;
+    }
+
+    /** The back-projection of {@code lowRank} (shaped like R) without the scale α, as a new m×n array in out. */
+    NDArray backProject(NDArray lowRank, NDManager out) {
+        requireBasis();
+        if (identity) {
+            NDArray full = lowRank.duplicate();
+            full.attach(out);
+            return full;
+        }
+        return switch (side) {
+            case LEFT -> times(left, lowRank, out);
+            case RIGHT -> times(lowRank, right, out);
+            case BOTH -> {
+                try (NDManager scratch = out.newSubManager()) {
+                    yield times(times(left, lowRank, scratch), right, out);
+                }
+            }
+        };
     }
 
     /** Bytes of the stored basis tensors. */

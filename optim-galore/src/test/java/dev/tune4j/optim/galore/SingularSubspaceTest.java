@@ -1,11 +1,14 @@
 package dev.tune4j.optim.galore;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.tune4j.testing.DeterministicTensors;
+import java.util.Arrays;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -61,6 +64,67 @@ class SingularSubspaceTest {
     }
 
     @Test
+    void exactOfOneSideEqualsThatSideOfTheTwoSidedSvd() {
+        // the smaller side goes through the Gram matrix's eigenvectors, the larger one through the SVD
+        for (int[] shape : new int[][] {{120, 80}, {64, 150}}) {
+            int rows = shape[0];
+            int cols = shape[1];
+            KnownSvd known = new KnownSvd(rows, cols, 8, 4);
+            try (NDManager manager = NDManager.newBaseManager()) {
+                NDArray g = gappedMatrix(manager, rows, cols, known);
+                var both = SingularSubspace.exact(g, 8, true, true);
+                var left = SingularSubspace.exact(g, 8, true, false);
+                var right = SingularSubspace.exact(g, 8, false, true);
+                assertNull(left.right());
+                assertNull(right.left());
+                double leftError = KnownSvd.distance(projection(both.left(), rows, 8, false),
+                        projection(left.left(), rows, 8, false));
+                double rightError = KnownSvd.distance(projection(both.right(), cols, 8, true),
+                        projection(right.right(), cols, 8, true));
+                assertTrue(leftError <= 1e-5 && rightError <= 1e-5, rows + "x" + cols + ": " + leftError + ", "
+                        + rightError);
+                assertOrthonormal(left.left(), rows, 8, false);
+                assertOrthonormal(right.right(), cols, 8, true);
+            }
+        }
+    }
+
+    @Test
+    void randomizedBasesAreOrthonormalForWellAndIllConditionedGradients() {
+        KnownSvd known = new KnownSvd(90, 60, 8, 3);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            // Y = G·Ω is well conditioned for the gapped matrix and numerically rank one for the rank-one matrix,
+            // where the Cholesky factor of YᵀY is useless and the Householder QR has to take over
+            for (NDArray g : new NDArray[] {gappedMatrix(manager, 90, 60, known),
+                KnownSvd.toArray(manager, known.matrix(5))}) {
+                var basis = SingularSubspace.randomized(g, 8, true, true, 2, 4, 3);
+                assertOrthonormal(basis.left(), 90, 8, false);
+                assertOrthonormal(basis.right(), 60, 8, true);
+                var exact = SingularSubspace.exact(g, 8, false, true);
+                double topError = KnownSvd.distance(projection(Arrays.copyOf(basis.right(), 60), 60, 1, true),
+                        projection(Arrays.copyOf(exact.right(), 60), 60, 1, true));
+                assertTrue(topError < 1e-4, "top right vector off by " + topError);
+            }
+            // nothing to orthonormalise in a zero gradient: no basis (the projector skips the refresh)
+            assertNull(SingularSubspace.randomized(manager.zeros(new Shape(90, 60)), 8, true, true, 2, 4, 3));
+        }
+    }
+
+    /** The r basis vectors (rows of an r×d basis, or columns of a d×r one) are orthonormal to float precision. */
+    private static void assertOrthonormal(float[] basis, int d, int r, boolean rowsAreVectors) {
+        for (int a = 0; a < r; a++) {
+            for (int b = 0; b < r; b++) {
+                double dot = 0;
+                for (int i = 0; i < d; i++) {
+                    dot += (double) (rowsAreVectors ? basis[a * d + i] : basis[i * r + a])
+                            * (rowsAreVectors ? basis[b * d + i] : basis[i * r + b]);
+                }
+                assertEquals(a == b ? 1 : 0, dot, 1e-5, "vectors " + a + " and " + b);
+            }
+        }
+    }
+
+    @Test
     void randomizedWithoutPowerIterationsStillFindsAnExactlyLowRankSubspace() {
         KnownSvd known = new KnownSvd(50, 40, 3, 9);
         try (NDManager manager = NDManager.newBaseManager()) {
@@ -92,7 +156,7 @@ class SingularSubspaceTest {
             }
             long start = System.nanoTime();
             SingularSubspace.exact(g, rank, false, true);
-            System.out.printf("GaLore basis %dx%d rank %d: exact SVD (EJML) %.2f s%n", size, size, rank,
+            System.out.printf("GaLore basis %dx%d rank %d: exact (Gram eigenvectors) %.2f s%n", size, size, rank,
                     (System.nanoTime() - start) / 1e9);
         }
     }

@@ -1,0 +1,54 @@
+package dev.tune4j.optim.galore;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The end of a GaLore step on a float32 CPU weight in one Vector API pass over its memory: {@code w ← w + α·U} with
+ * U the back-projected update, then the decoupled weight decay {@code w ← w − d·w} with {@code d = lr·wd} (notes §2.2
+ * steps 6 and 7). The float operations and their order are those of the engine calls it replaces ({@code U·α},
+ * {@code w + ·}, {@code w·d}, {@code w − ·}, each rounded), so the result is theirs bit for bit; it saves the four
+ * passes over the weight and the temporary m×n tensor that the engine calls make.
+ */
+final class BackProjectedUpdate {
+    private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+    private static final ByteOrder ORDER = ByteOrder.nativeOrder();
+    private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
+
+    private BackProjectedUpdate() {}
+
+    /**
+     * Applies the update to {@code count} floats of {@code weight}.
+     *
+     * @param update U, the back-projected update (not yet scaled), read only
+     * @param scale α
+     * @param decay d = lr·wd; no decay when it is 0 (then not even {@code w − 0·w}, which would turn ±∞ into NaN)
+     */
+    static void apply(MemorySegment weight, MemorySegment update, long count, float scale, float decay) {
+        if (weight.byteSize() != count * Float.BYTES || update.byteSize() != count * Float.BYTES) {
+            throw new IllegalArgumentException("weight (" + weight.byteSize() + " bytes) and update ("
+                    + update.byteSize() + " bytes) must both hold " + count + " floats");
+        }
+        boolean decays = decay != 0;
+        long i = 0;
+        for (long bound = count - count % SPECIES.length(); i < bound; i += SPECIES.length()) {
+            long offset = i * Float.BYTES;
+            FloatVector w = FloatVector.fromMemorySegment(SPECIES, weight, offset, ORDER)
+                    .add(FloatVector.fromMemorySegment(SPECIES, update, offset, ORDER).mul(scale));
+            if (decays) {
+                w = w.sub(w.mul(decay));
+            }
+            w.intoMemorySegment(weight, offset, ORDER);
+        }
+        for (; i < count; i++) {
+            float w = weight.getAtIndex(FLOAT, i) + update.getAtIndex(FLOAT, i) * scale;
+            if (decays) {
+                w = w - w * decay;
+            }
+            weight.setAtIndex(FLOAT, i, w);
+        }
+    }
+}
