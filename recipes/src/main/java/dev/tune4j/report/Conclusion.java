@@ -65,8 +65,9 @@ public final class Conclusion {
             return "No variant reached the target loss " + target + " in every seed; " + lowestLossClause;
         }
         VariantStatistics stats = fastest.get().statistics();
-        return fastest.get().name() + " converged fastest: all " + stats.targetReached()
-                + " seeds reached the target loss " + target + ", on average after "
+        int reached = stats.targetReached();
+        return fastest.get().name() + " converged fastest: " + (reached == 1 ? "its seed" : "all " + reached + " seeds")
+                + " reached the target loss " + target + ", on average after "
                 + ReportFormat.number(stats.secondsToTarget().mean()) + " s ("
                 + ReportFormat.number(stats.stepsToTarget().mean()) + " steps).";
     }
