@@ -320,6 +320,13 @@ final class RecipeValidator {
                     + "; known: " + String.join(", ", optimizers.keySet()));
             return;
         }
+        if ("gpu".equals(recipe.device()) && !factory.updatesGpuTensors()) {
+            warning(path + ".optimizer", "'" + variant.optimizer() + "' updates weights with Java kernels on CPU"
+                    + " memory and stops at the first step on a GPU; today only "
+                    + String.join(", ", optimizers.values().stream().filter(OptimizerFactory::updatesGpuTensors)
+                            .map(OptimizerFactory::id).sorted().toList())
+                    + " update GPU tensors");
+        }
         OptionSchema schema = factory.schema();
         String where = "variant '" + variant.name() + "'";
         options(schema, variant.options(), path + ".options", where);

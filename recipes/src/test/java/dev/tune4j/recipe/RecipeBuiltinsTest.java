@@ -63,10 +63,11 @@ class RecipeBuiltinsTest {
     @Test
     void gpuRecipesWarnAboutTheUsersFilesTheyPointAt() throws IOException {
         LoadedRecipe loaded = RecipeLoader.loadWithWarnings("llama2-7b-lora-triviaqa", List.of());
-        List<String> warnedPaths = loaded.warnings().stream().map(RecipeProblem::path).toList();
+        List<String> warnedPaths = loaded.warnings().stream().map(RecipeProblem::path)
+                .filter(path -> !path.startsWith("variants")).toList();
         assertEquals(List.of("model.source", "data.path", "data.evidence_path"), warnedPaths);
         assertTrue(loaded.warnings().getFirst().toString().startsWith(
-                "llama2-7b-lora-triviaqa.yaml:18:11 model.source: warning: no such checkpoint directory"
+                "llama2-7b-lora-triviaqa.yaml:20:11 model.source: warning: no such checkpoint directory"
                         + " 'checkpoints/Llama-2-7b-hf'"), loaded.warnings().getFirst().toString());
     }
 
@@ -74,5 +75,25 @@ class RecipeBuiltinsTest {
     void cpuRecipesHaveNoWarnings() throws IOException {
         assertEquals(List.of(), RecipeLoader.loadWithWarnings("bert-spam-optimizers", List.of()).warnings());
         assertEquals(List.of(), RecipeLoader.loadWithWarnings("llama-mobydick-optimizers", List.of()).warnings());
+    }
+
+    /** On a GPU only engine-backed optimizers can update the weights: every other variant is warned about, by name. */
+    @Test
+    void gpuRecipesWarnAboutVariantsThatCannotUpdateGpuTensors() throws IOException {
+        for (String name : List.of("llama2-7b-lora-triviaqa", "bert-base-imdb", "bert-base-squad")) {
+            LoadedRecipe loaded = RecipeLoader.loadWithWarnings(name, List.of());
+            List<String> expected = new java.util.ArrayList<>();
+            for (int i = 0; i < loaded.recipe().variants().size(); i++) {
+                if (!loaded.recipe().variants().get(i).optimizer().endsWith("_engine")) {
+                    expected.add("variants[" + i + "].optimizer");
+                }
+            }
+            assertTrue(expected.size() < loaded.recipe().variants().size(), name + " has an engine variant");
+            List<RecipeProblem> warned = loaded.warnings().stream()
+                    .filter(problem -> problem.path().startsWith("variants")).toList();
+            assertEquals(expected, warned.stream().map(RecipeProblem::path).toList(), name);
+            warned.forEach(problem -> assertTrue(problem.toString().contains("stops at the first step on a GPU"),
+                    problem.toString()));
+        }
     }
 }

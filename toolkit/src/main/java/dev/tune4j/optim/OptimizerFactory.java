@@ -16,6 +16,14 @@ public interface OptimizerFactory {
     OptionSchema schema();
 
     /**
+     * Whether the optimizer updates tensors wherever they live (through engine ops). False for the Java kernels, which
+     * work on zero-copy views of CPU memory ({@link TensorMemory}) and refuse GPU tensors.
+     */
+    default boolean updatesGpuTensors() {
+        return false;
+    }
+
+    /**
      * Builds an optimizer.
      *
      * @throws IllegalArgumentException naming every invalid or unknown option

@@ -14,4 +14,10 @@ public final class EngineAdamFactory extends AdamFamilyFactory {
     public Optimizer create(OptimizerSettings settings) {
         return new EngineAdamOptimizer(AdamFlavor.ADAM, settings);
     }
+
+    /** DJL's native Adam update runs on the tensors' own device. */
+    @Override
+    public boolean updatesGpuTensors() {
+        return true;
+    }
 }

@@ -14,4 +14,10 @@ public final class EngineAdamWFactory extends AdamFamilyFactory {
     public Optimizer create(OptimizerSettings settings) {
         return new EngineAdamOptimizer(AdamFlavor.ADAMW, settings);
     }
+
+    /** DJL's native Adam update runs on the tensors' own device. */
+    @Override
+    public boolean updatesGpuTensors() {
+        return true;
+    }
 }
