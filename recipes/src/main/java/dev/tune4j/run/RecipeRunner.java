@@ -153,14 +153,8 @@ public final class RecipeRunner {
                     } catch (ArithmeticException diverged) {
                         status = RunStatus.DIVERGED;
                         divergedAt = s + 1;
+                        error = diverged.getMessage(); // kept in summary.json: which loss or gradients
                         progress.message("diverged at step " + divergedAt + ": " + diverged.getMessage());
-                        break;
-                    }
-                    if (!Double.isFinite(result.gradientNorm())) {
-                        status = RunStatus.DIVERGED; // a finite loss but an overflowing gradient: weights are lost
-                        divergedAt = s + 1;
-                        progress.message("diverged at step " + divergedAt + ": gradient norm "
-                                + result.gradientNorm());
                         break;
                     }
                     long stepNanos = System.nanoTime() - stepStart;

@@ -97,7 +97,8 @@ public final class TrainingStep {
      *
      * @param microBatches one loss function per micro-batch, as for {@link #run(Function)}; each gets its own step
      *     manager, closed after its backward pass
-     * @throws ArithmeticException if a micro-batch loss is NaN or infinite (the optimizer does not step then)
+     * @throws ArithmeticException if a micro-batch loss, or the gradient norm, is NaN or infinite (the optimizer does
+     *     not step then; the message names the parameters with non-finite gradients)
      */
     public Result run(List<Function<NDManager, NDArray>> microBatches) {
         if (microBatches.isEmpty()) {
@@ -133,6 +134,10 @@ public final class TrainingStep {
                 trainable.add(new TrainableParameter(entry.getKey(), weight, weight.getGradient()));
             }
             double norm = globalNorm(trainable);
+            if (!Double.isFinite(norm)) {
+                throw new ArithmeticException("gradient norm is " + norm + " at a finite loss " + lossSum / count
+                        + "; non-finite gradients in " + nonFinite(trainable) + "; nothing was updated");
+            }
             if (norm > maxGradientNorm) {
                 float scale = (float) (maxGradientNorm / (norm + 1e-6));
                 for (TrainableParameter parameter : trainable) {
@@ -147,6 +152,17 @@ public final class TrainingStep {
                 parameter.gradient().close(); // the handle only; the gradient tensor stays with the weight
             }
         }
+    }
+
+    /** Names of the parameters whose gradient holds a NaN or an infinity. */
+    private static List<String> nonFinite(List<TrainableParameter> parameters) {
+        List<String> names = new ArrayList<>();
+        for (TrainableParameter parameter : parameters) {
+            if (!Double.isFinite(globalNorm(List.of(parameter)))) {
+                names.add(parameter.name());
+            }
+        }
+        return names;
     }
 
     /** Global L2 norm of the gradients, accumulated in double. */

@@ -123,4 +123,27 @@ class TrainingStepTest {
         assertEquals(losses[0], losses[1], 1e-6);
         assertArrayEquals(after[0], after[1], 1e-6f);
     }
+
+    /**
+     * A finite loss with a NaN gradient (sqrt(|w - w|) adds 0 to the loss but d/dw is 0 * inf = NaN): the step stops
+     * before the optimizer, names the parameter, and leaves the weights alone.
+     */
+    @Test
+    void nonFiniteGradientStopsTheStepAndNamesTheParameter() {
+        try (NDManager manager = NDManager.newBaseManager();
+                var sgd = new MomentumSgd(OptimizerSettings.of(Map.of("lr", 0.1), 3))) {
+            var model = new LlamaForCausalLM(TINY).initialize(manager, DataType.FLOAT32);
+            var step = new TrainingStep(manager, model, sgd, 1.0);
+            var qProj = ParameterNames.of(model).get("model.layers.0.self_attn.q_proj.weight").getArray();
+            float[] before = qProj.toFloatArray();
+            var e = assertThrows(ArithmeticException.class, () -> step.run(s -> {
+                NDArray zeroWithNanGradient = qProj.sub(qProj.stopGradient()).abs().sqrt().sum();
+                return loss(model, s).add(zeroWithNanGradient);
+            }));
+            assertTrue(e.getMessage().contains("gradient norm is NaN")
+                    && e.getMessage().contains("[model.layers.0.self_attn.q_proj.weight]"), e.getMessage());
+            assertEquals(0, sgd.stepCount());
+            assertArrayEquals(before, qProj.toFloatArray(), 0f);
+        }
+    }
 }
