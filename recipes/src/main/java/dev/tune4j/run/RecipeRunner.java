@@ -96,7 +96,6 @@ public final class RecipeRunner {
         Files.writeString(directory.resolve(MetricKeys.CONFIG_FILE), resolvedConfig);
         String name = variant.name() + " seed " + seed;
         long totalSteps = totalSteps(recipe, data.trainSize());
-        ProcessMemory.resetPeak();
         Device device = "gpu".equals(recipe.device()) ? Device.gpu() : Device.cpu();
         Engine.getInstance().setRandomSeed(seed);
         ObjectNode summary = JSON.createObjectNode();

@@ -31,22 +31,6 @@ public record ProcessMemory(long residentBytes, long peakResidentBytes, long ano
         }
     }
 
-    /**
-     * Resets the peak resident set size ({@code VmHWM}) to the current RSS, by writing {@code 5} to
-     * {@code /proc/self/clear_refs} (Linux 4.0 and later), so that a run inside a longer-lived process measures its own
-     * peak.
-     *
-     * @return whether the kernel accepted the reset
-     */
-    public static boolean resetPeak() {
-        try {
-            Files.writeString(Path.of("/proc/self/clear_refs"), "5");
-            return true;
-        } catch (IOException | UnsupportedOperationException | SecurityException e) {
-            return false;
-        }
-    }
-
     /** Parses the lines of {@code /proc/self/status}. */
     static ProcessMemory parseStatus(List<String> lines, long heapUsedBytes) {
         long rss = -1;
