@@ -108,24 +108,44 @@ public final class TrainingStep {
         long backwardNanos = 0;
         double lossSum = 0;
         int count = microBatches.size();
-        for (Function<NDManager, NDArray> forwardAndLoss : microBatches) {
-            try (NDManager step = manager.newSubManager()) {
-                long start = System.nanoTime();
-                long forwardDone;
-                try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                    NDArray lossArray = forwardAndLoss.apply(step);
-                    double loss = lossArray.toType(DataType.FLOAT64, false).getDouble();
-                    forwardDone = System.nanoTime();
-                    if (!Double.isFinite(loss)) {
-                        throw new ArithmeticException("loss is " + loss + "; the run diverged");
+        // Earlier micro-batches free their activations after their backward pass; the last one's manager stays open
+        // until the optimizer has stepped, as a single-batch step always did.
+        NDManager lastStep = null;
+        try {
+            for (int i = 0; i < count; i++) {
+                NDManager step = manager.newSubManager();
+                try {
+                    long start = System.nanoTime();
+                    long forwardDone;
+                    try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                        NDArray lossArray = microBatches.get(i).apply(step);
+                        double loss = lossArray.toType(DataType.FLOAT64, false).getDouble();
+                        forwardDone = System.nanoTime();
+                        if (!Double.isFinite(loss)) {
+                            throw new ArithmeticException("loss is " + loss + "; the run diverged");
+                        }
+                        lossSum += loss;
+                        collector.backward(count == 1 ? lossArray : lossArray.div(count));
                     }
-                    lossSum += loss;
-                    collector.backward(count == 1 ? lossArray : lossArray.div(count));
+                    forwardNanos += forwardDone - start;
+                    backwardNanos += System.nanoTime() - forwardDone;
+                } finally {
+                    if (i < count - 1) {
+                        step.close();
+                    } else {
+                        lastStep = step;
+                    }
                 }
-                forwardNanos += forwardDone - start;
-                backwardNanos += System.nanoTime() - forwardDone;
+            }
+            return stepOptimizer(lossSum / count, forwardNanos, backwardNanos);
+        } finally {
+            if (lastStep != null) {
+                lastStep.close();
             }
         }
+    }
+
+    private Result stepOptimizer(double loss, long forwardNanos, long backwardNanos) {
         long optimizerStart = System.nanoTime();
         List<TrainableParameter> trainable = new ArrayList<>(parameters.size());
         try {
@@ -135,7 +155,7 @@ public final class TrainingStep {
             }
             double norm = globalNorm(trainable);
             if (!Double.isFinite(norm)) {
-                throw new ArithmeticException("gradient norm is " + norm + " at a finite loss " + lossSum / count
+                throw new ArithmeticException("gradient norm is " + norm + " at a finite loss " + loss
                         + "; non-finite gradients in " + nonFinite(trainable) + "; nothing was updated");
             }
             if (norm > maxGradientNorm) {
@@ -144,7 +164,6 @@ public final class TrainingStep {
                     parameter.gradient().muli(scale);
                 }
             }
-            double loss = lossSum / count;
             optimizer.step(trainable, OptionalDouble.of(loss));
             return new Result(loss, norm, forwardNanos, backwardNanos, System.nanoTime() - optimizerStart);
         } finally {
