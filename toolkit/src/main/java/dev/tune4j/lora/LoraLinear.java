@@ -1,5 +1,6 @@
 package dev.tune4j.lora;
 
+import dev.tune4j.model.nn.EngineScalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
@@ -100,7 +101,7 @@ public final class LoraLinear extends HfBlock {
         NDArray b = value(store, loraB, x, training);
         NDArray adapter = Linear.linear(Linear.linear(Dropout.apply(x, dropout, training), a).singletonOrThrow(), b)
                 .singletonOrThrow();
-        return new NDList(base.add(adapter.mul(scaling)));
+        return new NDList(base.add(adapter.mul(EngineScalars.of(adapter, scaling))));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.tune4j.model;
 
+import dev.tune4j.model.nn.EngineScalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 
@@ -41,7 +42,8 @@ public final class CausalLmLoss {
         if (count == 0) {
             throw new IllegalArgumentException("no token is counted in the loss: every label is ignored or padding");
         }
-        return logLikelihood.mul(weights).sum().neg().div(count);
+        NDArray total = logLikelihood.mul(weights).sum().neg();
+        return total.div(EngineScalars.of(total, count));
     }
 
     /** Labels for plain language modelling: the ids themselves, {@link #IGNORE_INDEX} at padding. */

@@ -1,5 +1,6 @@
 package dev.tune4j.train;
 
+import dev.tune4j.model.nn.EngineScalars;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -125,7 +126,8 @@ public final class TrainingStep {
                             throw new ArithmeticException("loss is " + loss + "; the run diverged");
                         }
                         lossSum += loss;
-                        collector.backward(count == 1 ? lossArray : lossArray.div(count));
+                        collector.backward(count == 1 ? lossArray
+                                : lossArray.div(EngineScalars.of(lossArray, count)));
                     }
                     forwardNanos += forwardDone - start;
                     backwardNanos += System.nanoTime() - forwardDone;

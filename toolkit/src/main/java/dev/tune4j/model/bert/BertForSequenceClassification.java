@@ -1,5 +1,6 @@
 package dev.tune4j.model.bert;
 
+import dev.tune4j.model.nn.EngineScalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -77,7 +78,8 @@ public final class BertForSequenceClassification extends HfBlock {
             return hidden.mean(new int[] {1});
         }
         NDArray weights = attentionMask.toType(hidden.getDataType(), false).expandDims(-1); // [B, T, 1]
-        return hidden.mul(weights).sum(new int[] {1}).div(weights.sum(new int[] {1}).maximum(1e-9));
+        NDArray counts = weights.sum(new int[] {1});
+        return hidden.mul(weights).sum(new int[] {1}).div(counts.maximum(EngineScalars.of(counts, 1e-9)));
     }
 
     @Override

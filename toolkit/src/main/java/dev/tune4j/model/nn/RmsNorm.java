@@ -27,8 +27,8 @@ public final class RmsNorm extends HfBlock {
     protected NDList forwardInternal(
             ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
-        NDArray inverseRms = x.square().mean(new int[] {-1}, true).add(eps).sqrt().pow(-1);
-        return new NDList(x.mul(inverseRms).mul(value(store, weight, x, training)));
+        NDArray rms = x.square().mean(new int[] {-1}, true).add(eps).sqrt(); // add(Number) saves nothing for backward
+        return new NDList(x.div(rms).mul(value(store, weight, x, training)));
     }
 
     @Override

@@ -34,7 +34,8 @@ public final class ScaledDotProductAttention {
      */
     public static NDArray attend(NDArray q, NDArray k, NDArray v, NDArray additiveMask, double dropout, boolean training) {
         double scale = 1.0 / Math.sqrt(q.getShape().get(3));
-        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul(scale);
+        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2));
+        scores = scores.mul(EngineScalars.of(scores, scale));
         if (additiveMask != null) {
             scores = scores.add(additiveMask);
         }
