@@ -1,7 +1,5 @@
 package dev.tune4j.run;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tune4j.recipe.Recipe;
 import dev.tune4j.recipe.VariantSpec;
 import dev.tune4j.report.RunStatus;
@@ -124,16 +122,6 @@ public final class ComparisonRunner {
 
     /** A summary for a child that exited without writing one (a crash, a kill, an abort in native code). */
     private void recordCrash(Path directory, VariantSpec variant, int seed, int exitCode) throws IOException {
-        ObjectNode summary = new ObjectMapper().createObjectNode();
-        summary.put("recipe", recipe.name());
-        summary.put("variant", variant.name());
-        summary.put("optimizer", variant.optimizer());
-        summary.put("seed", seed);
-        summary.put("lora", variant.lora());
-        summary.put("status", RunStatus.FAILED.jsonName());
-        summary.putNull("diverged_at_step");
-        summary.put("error", "the run's JVM exited with code " + exitCode + " without a summary; see "
-                + directory.resolve(RUN_LOG));
         long completed = 0;
         Path metrics = directory.resolve(MetricKeys.METRICS_FILE);
         if (Files.exists(metrics)) {
@@ -141,10 +129,9 @@ public final class ComparisonRunner {
                 completed = lines.filter(l -> l.contains("\"type\":\"train\"")).count();
             }
         }
-        summary.put("steps_completed", completed);
-        RunSummaries.addStatistics(summary, metrics, recipe.targetLoss(), recipe.throughputWarmupSteps());
-        new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(
-                directory.resolve(MetricKeys.SUMMARY_FILE).toFile(), summary);
+        RunSummaries.finish(directory, RunSummaries.start(recipe, variant, seed), recipe, RunStatus.FAILED, completed,
+                0, "the run's JVM exited with code " + exitCode + " without a summary; see "
+                        + directory.resolve(RUN_LOG));
         out.println("tune4j: " + variant.name() + " seed " + seed + " failed: exit code " + exitCode);
         out.flush();
     }

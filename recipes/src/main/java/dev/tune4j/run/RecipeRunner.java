@@ -4,7 +4,6 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tune4j.metrics.ProcessMemory;
 import dev.tune4j.model.nn.ParameterNames;
@@ -22,7 +21,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -45,8 +43,6 @@ import java.util.function.Function;
  * (at the step after it, whose loss could not be finite): the comparison carries on with the other runs.
  */
 public final class RecipeRunner {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private final Recipe recipe;
     private final TaskData data;
     private final Path outputDir;
@@ -98,22 +94,11 @@ public final class RecipeRunner {
         long totalSteps = totalSteps(recipe, data.trainSize());
         Device device = "gpu".equals(recipe.device()) ? Device.gpu() : Device.cpu();
         Engine.getInstance().setRandomSeed(seed);
-        ObjectNode summary = JSON.createObjectNode();
-        summary.put("recipe", recipe.name());
-        summary.put("variant", variant.name());
-        summary.put("optimizer", variant.optimizer());
-        summary.put("seed", seed);
-        summary.put("lora", variant.lora());
+        ObjectNode summary = RunSummaries.start(recipe, variant, seed);
         summary.put("steps_planned", totalSteps);
         summary.put("device", device.toString());
         summary.put("data", data.describe());
         summary.put("model", data.model().name());
-        if (recipe.targetLoss() != null) {
-            summary.put("target_loss", recipe.targetLoss());
-        } else {
-            summary.putNull("target_loss");
-        }
-        summary.put("throughput_warmup_steps", recipe.throughputWarmupSteps());
         RunStatus status = RunStatus.COMPLETED;
         long completed = 0;
         long divergedAt = 0;
@@ -177,10 +162,10 @@ public final class RecipeRunner {
             error = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
             out.println("tune4j: " + name + " failed: " + error);
             out.flush();
-            writeSummary(directory, summary, status, completed, divergedAt, error);
+            RunSummaries.finish(directory, summary, recipe, status, completed, divergedAt, error);
             throw e;
         }
-        writeSummary(directory, summary, status, completed, divergedAt, error);
+        RunSummaries.finish(directory, summary, recipe, status, completed, divergedAt, error);
         return new Outcome(directory, status, completed, divergedAt);
     }
 
@@ -241,27 +226,5 @@ public final class RecipeRunner {
                     group.options() == null ? Map.of() : group.options()));
         }
         return new OptimizerSettings(variant.options(), groups, totalSteps);
-    }
-
-    private void writeSummary(Path directory, ObjectNode summary, RunStatus status, long completed, long divergedAt,
-            String error) throws IOException {
-        summary.put("status", status.jsonName());
-        if (divergedAt > 0) {
-            summary.put("diverged_at_step", divergedAt);
-        } else {
-            summary.putNull("diverged_at_step");
-        }
-        if (error != null) {
-            summary.put("error", error);
-        } else {
-            summary.putNull("error");
-        }
-        summary.put("steps_completed", completed);
-        RunSummaries.addStatistics(summary, directory.resolve(MetricKeys.METRICS_FILE), recipe.targetLoss(),
-                recipe.throughputWarmupSteps());
-        Path file = directory.resolve(MetricKeys.SUMMARY_FILE);
-        Path temporary = directory.resolve(MetricKeys.SUMMARY_FILE + ".tmp");
-        JSON.writerWithDefaultPrettyPrinter().writeValue(temporary.toFile(), summary);
-        Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 }

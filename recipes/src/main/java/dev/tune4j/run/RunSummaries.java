@@ -2,24 +2,77 @@ package dev.tune4j.run;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tune4j.recipe.Recipe;
+import dev.tune4j.recipe.VariantSpec;
 import dev.tune4j.report.RunMetrics;
 import dev.tune4j.report.RunStatistics;
+import dev.tune4j.report.RunStatus;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 
-/** Adds a run's statistics (as the report defines them, {@link RunStatistics}) to its {@code summary.json}. */
+/**
+ * A run's {@code summary.json}: who ran ({@link #start}), how it ended and its statistics as the report defines them
+ * ({@link RunStatistics}), written atomically ({@link #finish}). The runner and the comparison's crash record share it.
+ */
 final class RunSummaries {
     private static final ObjectMapper JSON = new ObjectMapper(); // RunStatistics names its own keys
 
     private RunSummaries() {}
+
+    /** The fields that name the run: recipe, variant, optimizer, seed, LoRA, target loss, warm-up steps. */
+    static ObjectNode start(Recipe recipe, VariantSpec variant, int seed) {
+        ObjectNode summary = JSON.createObjectNode();
+        summary.put("recipe", recipe.name());
+        summary.put("variant", variant.name());
+        summary.put("optimizer", variant.optimizer());
+        summary.put("seed", seed);
+        summary.put("lora", variant.lora());
+        if (recipe.targetLoss() != null) {
+            summary.put("target_loss", recipe.targetLoss());
+        } else {
+            summary.putNull("target_loss");
+        }
+        summary.put("throughput_warmup_steps", recipe.throughputWarmupSteps());
+        return summary;
+    }
+
+    /**
+     * Adds how the run ended and its statistics, then writes {@code summary.json} through a temporary file, so a
+     * reader never sees half of it.
+     *
+     * @param divergedAt the 1-based step that diverged, or 0
+     * @param error what stopped the run, or null
+     */
+    static void finish(Path directory, ObjectNode summary, Recipe recipe, RunStatus status, long completed,
+            long divergedAt, String error) throws IOException {
+        summary.put("status", status.jsonName());
+        if (divergedAt > 0) {
+            summary.put("diverged_at_step", divergedAt);
+        } else {
+            summary.putNull("diverged_at_step");
+        }
+        if (error != null) {
+            summary.put("error", error);
+        } else {
+            summary.putNull("error");
+        }
+        summary.put("steps_completed", completed);
+        addStatistics(summary, directory.resolve(MetricKeys.METRICS_FILE), recipe.targetLoss(),
+                recipe.throughputWarmupSteps());
+        Path temporary = directory.resolve(MetricKeys.SUMMARY_FILE + ".tmp");
+        JSON.writerWithDefaultPrettyPrinter().writeValue(temporary.toFile(), summary);
+        Files.move(temporary, directory.resolve(MetricKeys.SUMMARY_FILE), StandardCopyOption.REPLACE_EXISTING,
+                StandardCopyOption.ATOMIC_MOVE);
+    }
 
     /**
      * Sets {@code "statistics"} from the run's metrics file, or to null when the run finished no step.
      *
      * @param targetLoss the recipe's target loss, or null
      */
-    static void addStatistics(ObjectNode summary, Path metricsFile, Double targetLoss, int warmupSteps)
+    private static void addStatistics(ObjectNode summary, Path metricsFile, Double targetLoss, int warmupSteps)
             throws IOException {
         RunMetrics metrics = Files.exists(metricsFile) ? RunMetrics.read(metricsFile) : null;
         if (metrics == null || metrics.trainSteps().isEmpty()) {
