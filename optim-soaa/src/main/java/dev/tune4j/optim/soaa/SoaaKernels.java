@@ -11,21 +11,35 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The two memory passes of one SOAA step over one float32 tensor, as Java Vector API loops on the tensors' own
  * memory (zero-copy views). Each pass reads every element once; sums are accumulated per lane in float over short
- * chunks and folded into double after each chunk, so they stay accurate on tensors of any size. Elements past the
- * last full vector run through a scalar tail with the same float arithmetic.
+ * chunks and folded into double after each chunk, lane by lane in a fixed order, so they stay accurate on tensors
+ * of any size and are the same bits however warm the JVM is. Elements past the last full vector run through a
+ * scalar tail with the same float arithmetic.
  */
 final class SoaaKernels {
     /** 256-bit vectors: measured faster than 512-bit for this kind of streaming loop (djl.md §6). */
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED.length() > 8
             ? FloatVector.SPECIES_256 : FloatVector.SPECIES_PREFERRED;
-    private static final int LANES = SPECIES.length();
+    static final int LANES = SPECIES.length();
     private static final long VECTOR_BYTES = (long) LANES * Float.BYTES;
     /** Vectors summed in float before the partial sums go into double (16 adds per lane). */
-    private static final long CHUNK_ELEMENTS = 16L * LANES;
+    static final long CHUNK_ELEMENTS = 16L * LANES;
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ORDER);
 
     private SoaaKernels() {}
+
+    /**
+     * The sum of the lanes in lane order, in double. Not {@code reduceLanes(ADD)}: its float order is unspecified and
+     * differs between the interpreted and the JIT-compiled loop, so the same step could give sums differing in the
+     * last bits depending on how warm the JVM is (seen as a resumed run's R differing from the uninterrupted one's).
+     */
+    private static double inLaneOrder(FloatVector lanes) {
+        double sum = 0;
+        for (int lane = 0; lane < LANES; lane++) {
+            sum += lanes.lane(lane);
+        }
+        return sum;
+    }
 
     /**
      * Constants of pass 1, already rounded to float.
@@ -123,10 +137,10 @@ final class SoaaKernels {
                 }
             }
             if (k.sumOfRatios()) {
-                sums.ratios += squared.reduceLanes(VectorOperators.ADD);
+                sums.ratios += inLaneOrder(squared);
             } else {
-                sums.squaredMoment += squared.reduceLanes(VectorOperators.ADD);
-                sums.variance += spread.reduceLanes(VectorOperators.ADD);
+                sums.squaredMoment += inLaneOrder(squared);
+                sums.variance += inLaneOrder(spread);
             }
         }
         for (; offset < end; offset += Float.BYTES) {
@@ -189,8 +203,8 @@ final class SoaaKernels {
                 gain = gain.add(mHat.mul(u));
                 curvature = curvature.add(vHat.mul(u).mul(u));
             }
-            sums.gain += gain.reduceLanes(VectorOperators.ADD);
-            sums.curvature += curvature.reduceLanes(VectorOperators.ADD);
+            sums.gain += inLaneOrder(gain);
+            sums.curvature += inLaneOrder(curvature);
         }
         for (; offset < end; offset += Float.BYTES) {
             float mHat = firstMoment.get(FLOAT, offset) * k.firstCorrection();
