@@ -16,6 +16,7 @@ import dev.tune4j.data.qa.SquadReader;
 import dev.tune4j.model.ClassificationLoss;
 import dev.tune4j.model.bert.BertConfig;
 import dev.tune4j.model.bert.BertForQuestionAnswering;
+import dev.tune4j.model.nn.EngineScalars;
 import dev.tune4j.recipe.DataSpec;
 import dev.tune4j.recipe.Recipe;
 import dev.tune4j.recipe.VariantSpec;
@@ -144,8 +145,9 @@ public final class QuestionAnsweringData implements TaskData {
     private static NDArray loss(NDManager manager, NDList logits, List<QaWindow> windows) {
         long[] starts = windows.stream().mapToLong(QaWindow::startPosition).toArray();
         long[] ends = windows.stream().mapToLong(QaWindow::endPosition).toArray();
-        return ClassificationLoss.compute(logits.get(0), manager.create(starts))
-                .add(ClassificationLoss.compute(logits.get(1), manager.create(ends))).div(2);
+        NDArray sum = ClassificationLoss.compute(logits.get(0), manager.create(starts))
+                .add(ClassificationLoss.compute(logits.get(1), manager.create(ends)));
+        return sum.div(EngineScalars.of(sum, 2)); // div(Number) would leave backward a freed scalar (EngineScalars)
     }
 
     @Override

@@ -39,8 +39,8 @@ public final class MomentumSgd extends AbstractOptimizer {
             double wd = group.options().number("weight_decay");
             NDArray buffer = state(parameter, "momentum_buffer", DataType.FLOAT32); // same shape as the weight
             NDArray weight = parameter.weight().stopGradient();
-            try (NDArray scaledBuffer = buffer.mul(mu)) {
-                buffer.set(new ai.djl.ndarray.index.NDIndex("..."), scaledBuffer.add(parameter.gradient()));
+            try (NDArray scaledBuffer = buffer.mul(mu); NDArray updated = scaledBuffer.add(parameter.gradient())) {
+                buffer.set(new ai.djl.ndarray.index.NDIndex("..."), updated);
             }
             try (NDArray decay = weight.mul(wd); NDArray direction = buffer.add(decay); NDArray step = direction.mul(lr)) {
                 weight.subi(step);

@@ -16,7 +16,8 @@ public final class EngineScalars {
     /** {@code value} as a 0-d tensor of {@code like}'s dtype in engine-owned memory, attached to its manager. */
     public static NDArray of(NDArray like, double value) {
         try (NDArray wide = like.getManager().create(value)) {
-            return wide.toType(like.getDataType(), true);
+            // toType to the same dtype returns an alias of the Java buffer even with copy=true; duplicate() copies
+            return like.getDataType() == wide.getDataType() ? wide.duplicate() : wide.toType(like.getDataType(), true);
         }
     }
 }
