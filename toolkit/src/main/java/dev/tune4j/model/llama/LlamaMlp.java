@@ -28,7 +28,10 @@ public final class LlamaMlp extends HfBlock {
     protected NDList forwardInternal(
             ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
-        NDArray gate = Activation.swish(apply(gateProj, store, x, training), 1f); // swish with beta 1 = SiLU
+        NDArray preActivation = apply(gateProj, store, x, training);
+        // SiLU = x * sigmoid(x). Not DJL's Activation.swish(x, 1): it computes sigmoid(x.mul(1f)), whose mul(Number)
+        // leaves backward a freed scalar (see EngineScalars)
+        NDArray gate = preActivation.mul(Activation.sigmoid(preActivation));
         return new NDList(apply(downProj, store, gate.mul(apply(upProj, store, x, training)), training));
     }
 

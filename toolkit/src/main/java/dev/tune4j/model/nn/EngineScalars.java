@@ -8,7 +8,12 @@ import ai.djl.ndarray.NDArray;
  * Java direct buffer and close it right after the op; the op saves that tensor for the backward pass, the garbage
  * collector then frees the buffer, and backward reads freed memory (measured: NaN gradients at finite losses, nearly
  * every run with a 40 MB heap). These scalars are copied into engine-owned memory, which autograd keeps alive by
- * reference count.
+ * reference count. DJL's own helpers built on those ops carry the same fault, e.g. {@code Activation.swish}
+ * ({@code sigmoid(x.mul(beta))}) and {@code mish}; tune4j does not call them on autograd paths.
+ *
+ * <p>To find such a fault, run the tests with {@code MALLOC_PERTURB_=255} (freed memory reads as NaN) and a small
+ * young generation ({@code -XX:+UseSerialGC -Xmn4m} in {@code tune4j.jvm.flags}, so buffers are collected within
+ * a step): the training tests then fail with non-finite gradients that name the parameters behind the fault.
  */
 public final class EngineScalars {
     private EngineScalars() {}
