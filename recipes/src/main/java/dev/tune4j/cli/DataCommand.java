@@ -4,6 +4,7 @@ import dev.tune4j.data.DataSource;
 import dev.tune4j.data.DataSources;
 import dev.tune4j.data.fetch.FetchProgress;
 import dev.tune4j.engine.Tune4jHome;
+import dev.tune4j.run.Terminal;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -11,8 +12,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -128,8 +127,7 @@ final class DataCommand implements Runnable {
         }
 
         static ShownProgress forOutput(PrintWriter out, String name) {
-            java.io.Console console = System.console();
-            return new ShownProgress(out, name, console != null && console.isTerminal());
+            return new ShownProgress(out, name, Terminal.attached());
         }
 
         @Override
@@ -145,8 +143,7 @@ final class DataCommand implements Runnable {
                 return;
             }
             if (bar == null) {
-                bar = new ProgressBarBuilder().setTaskName(name).setInitialMax(total).setUnit(" MB", 1 << 20)
-                        .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(200).build();
+                bar = Terminal.bar(name, total).setUnit(" MB", 1 << 20).setUpdateIntervalMillis(200).build();
             }
             bar.stepTo(done);
         }

@@ -70,10 +70,8 @@ public final class ComparisonRunner {
         Files.createDirectories(directory);
         Files.deleteIfExists(directory.resolve(MetricKeys.SUMMARY_FILE));
         ProcessBuilder builder = new ProcessBuilder(childCommand(variant, seed));
-        java.io.Console console = System.console();
-        boolean terminal = console != null && console.isTerminal();
         int exitCode;
-        if (terminal) {
+        if (Terminal.attached()) {
             exitCode = builder.inheritIO().start().waitFor();
         } else {
             builder.redirectErrorStream(true);

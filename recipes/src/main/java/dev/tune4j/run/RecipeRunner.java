@@ -10,7 +10,6 @@ import dev.tune4j.model.nn.ParameterNames;
 import dev.tune4j.optim.Optimizer;
 import dev.tune4j.optim.OptimizerSettings;
 import dev.tune4j.optim.Optimizers;
-import dev.tune4j.optim.Options;
 import dev.tune4j.optim.ParameterGroup;
 import dev.tune4j.recipe.ParameterGroupSpec;
 import dev.tune4j.recipe.Recipe;
@@ -109,7 +108,6 @@ public final class RecipeRunner {
             Block model = data.newModel(manager, variant);
             long totalParameters = ParameterNames.of(model).values().stream()
                     .mapToLong(p -> p.getArray().size()).sum();
-            double baseLr = baseLearningRate(variant);
             try (Optimizer optimizer = Optimizers.create(variant.optimizer(), settings(variant, totalSteps))) {
                 double clipping = recipe.gradientClipping() > 0 ? recipe.gradientClipping() : Double.POSITIVE_INFINITY;
                 TrainingStep step = new TrainingStep(manager, model, optimizer, clipping);
@@ -121,8 +119,8 @@ public final class RecipeRunner {
                 int accumulation = recipe.gradientAccumulation();
                 long trainNanos = 0;
                 for (long s = 0; s < totalSteps; s++) {
-                    double factor = schedule.factor((int) s);
-                    optimizer.setLearningRateScale(factor);
+                    optimizer.setLearningRateScale(schedule.factor((int) s));
+                    double lr = optimizer.learningRate();
                     long stepStart = System.nanoTime();
                     List<Function<NDManager, ai.djl.ndarray.NDArray>> microBatches = new ArrayList<>(accumulation);
                     long tokens = 0;
@@ -145,7 +143,7 @@ public final class RecipeRunner {
                     trainNanos += stepNanos;
                     completed = s + 1;
                     double tokensPerSecond = tokens / (stepNanos / 1e9);
-                    metrics.write(trainLine(metrics, completed, result, baseLr * factor, tokens, trainNanos, stepNanos,
+                    metrics.write(trainLine(metrics, completed, result, lr, tokens, trainNanos, stepNanos,
                             tokensPerSecond, optimizer.stateBytes(), device));
                     progress.step(completed, result.loss(), tokensPerSecond);
                     boolean evalDue = recipe.evalInterval() > 0 && completed % recipe.evalInterval() == 0;
@@ -210,12 +208,6 @@ public final class RecipeRunner {
             line.put(MetricKeys.GPU_USED_BYTES, gpu.getAsLong());
         }
         return line;
-    }
-
-    private static double baseLearningRate(VariantSpec variant) {
-        Options options = Optimizers.factory(variant.optimizer()).schema().parse(variant.options(),
-                "variant " + variant.name());
-        return options.has("lr") ? options.number("lr") : Double.NaN;
     }
 
     private static OptimizerSettings settings(VariantSpec variant, long totalSteps) {

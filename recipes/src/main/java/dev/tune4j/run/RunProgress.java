@@ -3,8 +3,6 @@ package dev.tune4j.run;
 import java.io.PrintWriter;
 import java.time.Duration;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
  * Shows a run's progress: on a terminal a bar with ETA and the current loss; otherwise (logs, pipes, CI) a plain line
@@ -25,11 +23,8 @@ final class RunProgress implements AutoCloseable {
         this.out = out;
         this.name = name;
         this.totalSteps = totalSteps;
-        java.io.Console console = System.console();
-        this.bar = console != null && console.isTerminal()
-                ? new ProgressBarBuilder().setTaskName(name).setInitialMax(totalSteps)
-                        .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500).continuousUpdate()
-                        .setMaxRenderedLength(120).build()
+        this.bar = Terminal.attached()
+                ? Terminal.bar(name, totalSteps).setUpdateIntervalMillis(500).continuousUpdate().build()
                 : null;
     }
 

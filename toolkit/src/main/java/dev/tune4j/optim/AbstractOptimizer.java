@@ -142,6 +142,11 @@ public abstract class AbstractOptimizer implements Optimizer {
     }
 
     @Override
+    public final double learningRate() {
+        return defaultGroup.options().has("lr") ? learningRate(defaultGroup) : Double.NaN;
+    }
+
+    @Override
     public final void setLearningRateScale(double scale) {
         if (!(scale >= 0) || Double.isInfinite(scale)) {
             throw new IllegalArgumentException("learning-rate scale must be finite and >= 0, got " + scale);

@@ -33,6 +33,12 @@ public interface Optimizer extends AutoCloseable {
     /** Multiplies every group's base learning rate from the next step on (the lr schedule); 1 restores the base. */
     void setLearningRateScale(double scale);
 
+    /**
+     * The learning rate the next step gives parameters outside any group: the {@code lr} option times the schedule's
+     * scale; NaN for a rule without an {@code lr} option.
+     */
+    double learningRate();
+
     /** Bytes of optimizer state held now, exactly. */
     long stateBytes();
 

@@ -41,7 +41,9 @@ class AbstractOptimizerTest {
             for (TrainableParameter p : step1) {
                 assertArrayEquals(new float[(int) p.size()], p.gradient().toFloatArray(), 0f, "gradient not zeroed");
             }
+            assertEquals(0.5, sgd.learningRate(), 0.0);
             sgd.setLearningRateScale(0.5);
+            assertEquals(0.25, sgd.learningRate(), 0.0);
             sgd.step(parameters(w, b, new float[] {0f, 0f}, new float[] {0f}), OptionalDouble.empty());
             // b: buffer = 0.9 * 2 + 0 = 1.8; b -= 0.25 * 1.8 = -0.95
             assertArrayEquals(new float[] {-0.95f}, b.toFloatArray(), 1e-6f);

@@ -199,6 +199,11 @@ class Adam8bitQualityTest {
                 }
 
                 @Override
+                public double learningRate() {
+                    return adam.learningRate();
+                }
+
+                @Override
                 public long stateBytes() {
                     return adam.stateBytes();
                 }

@@ -428,6 +428,11 @@ public final class GaLoreOptimizer implements Optimizer {
     }
 
     @Override
+    public double learningRate() {
+        return inner.learningRate();
+    }
+
+    @Override
     public void setLearningRateScale(double scale) {
         inner.setLearningRateScale(scale); // validates
         learningRateScale = scale;

@@ -98,6 +98,9 @@ class GaLoreOptimizerTest {
                     }
                     assertTrue(((GaLoreOptimizer) galore).projector(O).isIdentity());
                     assertEquals(plain.stateBytes(), galore.stateBytes());
+                    galore.setLearningRateScale(0.5);
+                    plain.setLearningRateScale(0.5);
+                    assertEquals(plain.learningRate(), galore.learningRate(), 0.0);
                 }
             }
         }
