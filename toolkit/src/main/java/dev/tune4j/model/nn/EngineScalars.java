@@ -11,9 +11,9 @@ import ai.djl.ndarray.NDArray;
  * reference count. DJL's own helpers built on those ops carry the same fault, e.g. {@code Activation.swish}
  * ({@code sigmoid(x.mul(beta))}) and {@code mish}; tune4j does not call them on autograd paths.
  *
- * <p>To find such a fault, run the tests with {@code MALLOC_PERTURB_=255} (freed memory reads as NaN) and a small
- * young generation ({@code -XX:+UseSerialGC -Xmn4m} in {@code tune4j.jvm.flags}, so buffers are collected within
- * a step): the training tests then fail with non-finite gradients that name the parameters behind the fault.
+ * <p>To find such a fault, run the tests with {@code mvn verify -Pnative-memory} ({@code MALLOC_PERTURB_=255}, so
+ * freed memory reads as NaN, and a 4 MB young generation, so buffers are collected within a step): the training tests
+ * then fail with non-finite gradients that name the parameters behind the fault.
  */
 public final class EngineScalars {
     private EngineScalars() {}
