@@ -23,6 +23,11 @@ import java.util.List;
  *       machines). It is an environment variable, read by native code, so it cannot be set from inside the JVM:
  *       {@code configure()} only warns when it is missing.
  * </ul>
+ *
+ * <p>Two JVM options cannot be set from inside the JVM either, and tune4j does not work without them:
+ * {@value #VECTOR_MODULE_FLAG} (the optimizers' Vector API kernels) and {@value #NATIVE_ACCESS_FLAG} (libtorch and
+ * the tokenizers are native libraries). {@code configure()} refuses to go on without them and names the one missing,
+ * which is what a notebook kernel started from a kernelspec without them needs to hear.
  */
 public final class EngineSetup {
     /** DJL's switch that forbids every download. */
@@ -35,6 +40,11 @@ public final class EngineSetup {
     public static final String THP_ENV = "THP_MEM_ALLOC_ENABLE";
     /** The engine tune4j runs on. */
     public static final String ENGINE_NAME = "PyTorch";
+    /** The JVM option that makes the incubating Vector API, which the optimizer kernels use, visible. */
+    public static final String VECTOR_MODULE_FLAG = "--add-modules jdk.incubator.vector";
+    /** The JVM option that lets tune4j's class path load native libraries (libtorch, tokenizers) without warnings. */
+    public static final String NATIVE_ACCESS_FLAG = "--enable-native-access=ALL-UNNAMED";
+    private static final String VECTOR_MODULE = "jdk.incubator.vector";
 
     private EngineSetup() {}
 
@@ -42,8 +52,18 @@ public final class EngineSetup {
      * Sets the DJL properties that are not already set and reports what could not be fixed from inside the JVM.
      *
      * @return warnings for the user, one sentence each; empty when everything is as tune4j needs it
+     * @throws IllegalStateException if the JVM was started without {@value #VECTOR_MODULE_FLAG} or
+     *     {@value #NATIVE_ACCESS_FLAG}, naming the missing option and where to add it
      */
     public static synchronized List<String> configure() {
+        List<String> missing = missingJvmOptions();
+        if (!missing.isEmpty()) {
+            throw new IllegalStateException("this JVM was started without " + String.join(" and ", missing)
+                    + ", which every tune4j JVM needs (the optimizers' Vector API kernels, libtorch's native code);"
+                    + " add " + (missing.size() == 1 ? "it" : "them") + " to the JVM's options: for a notebook"
+                    + " kernel, to the argv of its kernel.json before the main class (README, 'Notebooks');"
+                    + " the ./tune4j launcher and the Maven build already pass them");
+        }
         List<String> warnings = new ArrayList<>();
         String offline = System.getProperty(OFFLINE_PROPERTY);
         if (offline != null && !offline.equalsIgnoreCase("true")) {
@@ -61,6 +81,21 @@ public final class EngineSetup {
                     + " start the JVM through ./tune4j or export " + THP_ENV + "=1 before starting it");
         }
         return List.copyOf(warnings);
+    }
+
+    /**
+     * The JVM options tune4j needs that this JVM was started without, as they would be written on a command line;
+     * empty when both are there.
+     */
+    public static List<String> missingJvmOptions() {
+        List<String> missing = new ArrayList<>();
+        if (ModuleLayer.boot().findModule(VECTOR_MODULE).isEmpty()) {
+            missing.add(VECTOR_MODULE_FLAG);
+        }
+        if (!EngineSetup.class.getModule().isNativeAccessEnabled()) {
+            missing.add(NATIVE_ACCESS_FLAG);
+        }
+        return List.copyOf(missing);
     }
 
     /** Whether DJL runs offline in this JVM. */
