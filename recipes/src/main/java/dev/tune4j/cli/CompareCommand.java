@@ -1,17 +1,8 @@
 package dev.tune4j.cli;
 
 import dev.tune4j.recipe.LoadedRecipe;
-import dev.tune4j.recipe.Recipe;
-import dev.tune4j.recipe.RecipeWriter;
-import dev.tune4j.report.Report;
-import dev.tune4j.report.WrittenReport;
-import dev.tune4j.run.ComparisonRunner;
-import dev.tune4j.run.MetricKeys;
-import dev.tune4j.run.TaskData;
+import dev.tune4j.run.ComparisonJob;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -20,9 +11,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code tune4j compare RECIPE [KEY=VALUE...]}: the main job. Makes the model and data ready once (import, fetch,
- * tokenize: a failure here stops before any run), trains every variant with every seed, each in its own JVM, then
- * writes the report. A diverged or failed run is shown as such in the report; the others still count.
+ * {@code tune4j compare RECIPE [KEY=VALUE...]}: the main job, {@link ComparisonJob} on a recipe file or built-in
+ * name with overrides.
  */
 @Command(
         name = "compare",
@@ -42,22 +32,7 @@ final class CompareCommand implements Callable<Integer> {
         if (loaded.isEmpty()) {
             return Tune4jCommand.EXIT_FAILURE;
         }
-        Recipe recipe = loaded.get().recipe();
-        PrintWriter out = spec.commandLine().getOut();
-        Path outputDir = Path.of(recipe.outputDir());
-        Files.createDirectories(outputDir);
-        Path recipeFile = outputDir.resolve(MetricKeys.RECIPE_FILE);
-        Files.writeString(recipeFile, RecipeWriter.toYaml(recipe));
-        out.println("tune4j: comparing " + recipe.variants().size() + " variants x " + recipe.seeds().size()
-                + " seeds of " + recipe.name() + " into " + outputDir);
-        TaskData.prepare(recipe, out); // fetch, import and tokenize once up front, so runs start from caches
-        long started = System.nanoTime();
-        new ComparisonRunner(recipe, recipeFile, outputDir, out).runAll();
-        WrittenReport report = Report.write(outputDir);
-        out.printf("tune4j: %d runs in %.1f min; report: %s%n", recipe.variants().size() * recipe.seeds().size(),
-                (System.nanoTime() - started) / 60e9, report.markdown());
-        out.println(report.conclusion());
-        out.flush();
+        ComparisonJob.run(loaded.get().recipe(), spec.commandLine().getOut());
         return Tune4jCommand.EXIT_OK;
     }
 }

@@ -5,10 +5,12 @@ import dev.tune4j.recipe.VariantSpec;
 import dev.tune4j.report.RunStatus;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -107,7 +109,7 @@ public final class ComparisonRunner {
             }
         }
         command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
+        command.add(childClassPath(System.getProperty("java.class.path"), codeLocation()));
         command.add(MAIN_CLASS);
         command.add("run");
         command.add(recipeFile.toString());
@@ -116,6 +118,36 @@ public final class ComparisonRunner {
         command.add("--seed");
         command.add(Integer.toString(seed));
         return command;
+    }
+
+    /**
+     * The class path for a child run: this JVM's own when tune4j's classes came from it (the launcher, Maven, an IDE);
+     * otherwise the place they were loaded from, followed by this JVM's own: a notebook kernel adds
+     * {@code recipes/target/tune4j.jar} at run time, and that jar's manifest names the rest of tune4j's class path.
+     *
+     * @param classPath this JVM's {@code java.class.path}
+     * @param tune4jLocation where this class was loaded from (a jar or a classes directory), or null if unknown
+     */
+    static String childClassPath(String classPath, Path tune4jLocation) {
+        if (tune4jLocation == null) {
+            return classPath;
+        }
+        Path location = tune4jLocation.toAbsolutePath().normalize();
+        for (String entry : classPath.split(File.pathSeparator)) {
+            if (!entry.isBlank() && Path.of(entry).toAbsolutePath().normalize().equals(location)) {
+                return classPath;
+            }
+        }
+        return classPath.isBlank() ? location.toString() : location + File.pathSeparator + classPath;
+    }
+
+    private static Path codeLocation() {
+        try {
+            var source = ComparisonRunner.class.getProtectionDomain().getCodeSource();
+            return source == null ? null : Path.of(source.getLocation().toURI());
+        } catch (URISyntaxException | SecurityException | IllegalArgumentException e) {
+            return null;
+        }
     }
 
     /** A summary for a child that exited without writing one (a crash, a kill, an abort in native code). */

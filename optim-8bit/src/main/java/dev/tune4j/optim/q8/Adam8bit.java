@@ -118,6 +118,24 @@ public final class Adam8bit extends AbstractOptimizer {
     }
 
     /**
+     * The moments of {@code parameter} as float32 values ({@code [m, v]}, each of the weight's size): dequantized from
+     * the codes when the parameter is quantized, copies of its float32 state otherwise (small tensors, embeddings,
+     * {@code min_8bit_size} above its size). This lets a reader hold 8-bit moments against float32 ones of the same
+     * run (notebook 03). Empty arrays before the parameter's first step.
+     */
+    public float[][] moments(TrainableParameter parameter) {
+        if (quantizes(parameter)) {
+            return dequantizedMoments(parameter);
+        }
+        if (t == 0) {
+            return new float[][] {new float[0], new float[0]};
+        }
+        return new float[][] {
+            state(parameter, "exp_avg", DataType.FLOAT32).toFloatArray(),
+            state(parameter, "exp_avg_sq", DataType.FLOAT32).toFloatArray()};
+    }
+
+    /**
      * The dequantized moments of a quantized parameter ({@code [m, v]}, each of the weight's size), for reports and
      * tests; empty arrays before its first step.
      */

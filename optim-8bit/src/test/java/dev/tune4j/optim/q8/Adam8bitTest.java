@@ -82,6 +82,30 @@ class Adam8bitTest {
     }
 
     @Test
+    void momentsOfAFloat32ParameterAreItsStateAndOfAQuantizedOneTheDequantizedCodes() {
+        // min_8bit_size 4096: the 4095-element tensor keeps float32 moments, the 4096-element one is quantized
+        try (NDManager manager = NDManager.newBaseManager();
+                var optimizer = new Adam8bit(Adam8bit.ADAMW_ID, OptimizerSettings.of(Map.of("lr", 0.01), 10))) {
+            float[] g = DeterministicTensors.sinArangeFloat(4096, 0.01, 4);
+            var small = new TrainableParameter("small", manager.create(new float[4095]),
+                    manager.create(java.util.Arrays.copyOf(g, 4095)));
+            var large = new TrainableParameter("large", manager.create(new float[4096]), manager.create(g));
+            assertEquals(0, optimizer.moments(small)[0].length);
+            optimizer.step(List.of(small, large), OptionalDouble.empty());
+            float[][] fp32 = optimizer.moments(small);
+            for (int i = 0; i < 4095; i++) {
+                // at t = 1 from zero state: m = (1 - beta1) g and v = (1 - beta2) g^2, in float32
+                assertEquals(0.1f * g[i], fp32[0][i], Math.ulp(0.1f * g[i]), "m " + i);
+                assertEquals(0.001f * g[i] * g[i], fp32[1][i], 2 * Math.ulp(0.001f * g[i] * g[i]), "v " + i);
+            }
+            float[][] quantized = optimizer.moments(large);
+            float[][] dequantized = optimizer.dequantizedMoments(large);
+            assertTrue(java.util.Arrays.equals(dequantized[0], quantized[0]));
+            assertTrue(java.util.Arrays.equals(dequantized[1], quantized[1]));
+        }
+    }
+
+    @Test
     void firstStepIsAdamsSignStepAndZeroOrNonFiniteGradientsLeaveWeightsAlone() {
         try (NDManager manager = NDManager.newBaseManager();
                 var optimizer = new Adam8bit(Adam8bit.ADAM_ID, OptimizerSettings.of(Map.of("lr", 0.01), 10))) {

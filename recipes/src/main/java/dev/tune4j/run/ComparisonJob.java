@@ -1,0 +1,44 @@
+package dev.tune4j.run;
+
+import dev.tune4j.recipe.Recipe;
+import dev.tune4j.recipe.RecipeWriter;
+import dev.tune4j.report.Report;
+import dev.tune4j.report.WrittenReport;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * A whole comparison, as {@code tune4j compare} and the notebooks run it: writes the resolved recipe into the output
+ * directory, makes the model and data ready once (import, fetch, tokenize: a failure here stops before any run),
+ * trains every variant with every seed, each in its own JVM ({@link ComparisonRunner}), then writes the report.
+ * A diverged or failed run is shown as such in the report; the others still count.
+ */
+public final class ComparisonJob {
+    private ComparisonJob() {}
+
+    /**
+     * Runs the comparison {@code recipe} describes into its {@code output_dir}.
+     *
+     * @param out progress lines, the runs' output and the closing summary
+     * @return the report's files and its conclusion
+     */
+    public static WrittenReport run(Recipe recipe, PrintWriter out) throws IOException, InterruptedException {
+        Path outputDir = Path.of(recipe.outputDir());
+        Files.createDirectories(outputDir);
+        Path recipeFile = outputDir.resolve(MetricKeys.RECIPE_FILE);
+        Files.writeString(recipeFile, RecipeWriter.toYaml(recipe));
+        out.println("tune4j: comparing " + recipe.variants().size() + " variants x " + recipe.seeds().size()
+                + " seeds of " + recipe.name() + " into " + outputDir);
+        TaskData.prepare(recipe, out); // fetch, import and tokenize once up front, so runs start from caches
+        long started = System.nanoTime();
+        new ComparisonRunner(recipe, recipeFile, outputDir, out).runAll();
+        WrittenReport report = Report.write(outputDir);
+        out.printf("tune4j: %d runs in %.1f min; report: %s%n", recipe.variants().size() * recipe.seeds().size(),
+                (System.nanoTime() - started) / 60e9, report.markdown());
+        out.println(report.conclusion());
+        out.flush();
+        return report;
+    }
+}
