@@ -66,22 +66,33 @@ public record Recipe(
      * @throws IllegalArgumentException naming the variants or seeds there are, if the recipe lacks the one asked for
      */
     public Recipe withOnly(String variantName, Integer seed) {
-        List<VariantSpec> keptVariants = variants;
-        if (variantName != null) {
-            VariantSpec kept = variant(variantName).orElseThrow(() -> new IllegalArgumentException("recipe '" + name
-                    + "' has no variant '" + variantName + "'; variants: "
-                    + String.join(", ", variants.stream().map(VariantSpec::name).toList())));
-            keptVariants = List.of(kept);
+        Recipe kept = variantName == null ? this : withVariants(List.of(variantName));
+        if (seed == null) {
+            return kept;
         }
-        List<Integer> keptSeeds = seeds;
-        if (seed != null) {
-            if (!seeds.contains(seed)) {
-                throw new IllegalArgumentException("recipe '" + name + "' has no seed " + seed + "; seeds: " + seeds);
-            }
-            keptSeeds = List.of(seed);
+        if (!seeds.contains(seed)) {
+            throw new IllegalArgumentException("recipe '" + name + "' has no seed " + seed + "; seeds: " + seeds);
         }
+        return new Recipe(name, description, model, task, data, kept.lora, kept.variants, List.of(seed), steps,
+                epochs, batchSize, gradientAccumulation, maxSequenceLength, schedule, gradientClipping, evalInterval,
+                targetLoss, outputDir, device, throughputWarmupSteps);
+    }
+
+    /**
+     * This recipe with only the named variants, in the recipe's order (a smaller comparison, e.g. in a notebook). A
+     * LoRA block that no kept variant uses is dropped, so the result still validates.
+     *
+     * @throws IllegalArgumentException naming every unknown name and the variants there are
+     */
+    public Recipe withVariants(java.util.Collection<String> variantNames) {
+        List<String> unknown = variantNames.stream().filter(n -> variant(n).isEmpty()).toList();
+        if (!unknown.isEmpty()) {
+            throw new IllegalArgumentException("recipe '" + name + "' has no variant '" + String.join("', '", unknown)
+                    + "'; variants: " + String.join(", ", variants.stream().map(VariantSpec::name).toList()));
+        }
+        List<VariantSpec> keptVariants = variants.stream().filter(v -> variantNames.contains(v.name())).toList();
         boolean loraStillUsed = keptVariants.stream().anyMatch(VariantSpec::lora);
-        return new Recipe(name, description, model, task, data, loraStillUsed ? lora : null, keptVariants, keptSeeds,
+        return new Recipe(name, description, model, task, data, loraStillUsed ? lora : null, keptVariants, seeds,
                 steps, epochs, batchSize, gradientAccumulation, maxSequenceLength, schedule, gradientClipping,
                 evalInterval, targetLoss, outputDir, device, throughputWarmupSteps);
     }

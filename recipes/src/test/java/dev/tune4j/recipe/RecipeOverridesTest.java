@@ -107,6 +107,20 @@ class RecipeOverridesTest {
     }
 
     @Test
+    void withVariantsKeepsTheNamedOnesInRecipeOrderAndNamesUnknownOnes() throws IOException {
+        Recipe recipe = load();
+        Recipe three = recipe.withVariants(List.of("soaa", "adamw", "adamw8bit"));
+        assertEquals(List.of("adamw", "soaa", "adamw8bit"), three.variants().stream().map(VariantSpec::name).toList());
+        assertEquals(recipe.seeds(), three.seeds());
+        assertNull(three.lora());
+        assertEquals(recipe.lora(), recipe.withVariants(List.of("adamw", "lora_adamw")).lora());
+        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
+                () -> recipe.withVariants(List.of("sgd", "adamw", "lion")));
+        assertEquals("recipe 'bert-spam-optimizers' has no variant 'sgd', 'lion'; variants: adam, adamw, adam_engine,"
+                + " adamw_engine, soaa, adamw8bit, galore_adamw, lora_adamw", unknown.getMessage());
+    }
+
+    @Test
     void aRestrictedRecipeStillRoundTripsThroughTheResolvedYaml() throws IOException {
         Recipe restricted = load("steps=4").withOnly("galore_adamw", 1);
         Recipe again = RecipeLoader.fromText(RecipeWriter.toYaml(restricted), "config.resolved.yaml",
