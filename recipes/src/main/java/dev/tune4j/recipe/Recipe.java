@@ -1,5 +1,6 @@
 package dev.tune4j.recipe;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
@@ -84,7 +85,7 @@ public record Recipe(
      *
      * @throws IllegalArgumentException naming every unknown name and the variants there are
      */
-    public Recipe withVariants(java.util.Collection<String> variantNames) {
+    public Recipe withVariants(Collection<String> variantNames) {
         List<String> unknown = variantNames.stream().filter(n -> variant(n).isEmpty()).toList();
         if (!unknown.isEmpty()) {
             throw new IllegalArgumentException("recipe '" + name + "' has no variant '" + String.join("', '", unknown)

@@ -71,15 +71,19 @@ public final class ReportCharts {
 
     private ReportCharts() {}
 
+    /** Every task's loss is a mean cross-entropy in nats (classification, next token, answer start and end). */
+    private static final String LOSS_UNIT = "%s (cross-entropy, nats)";
+
     /** The charts of {@code comparison} that have data, in report order. */
     public static List<ChartImage> draw(Comparison comparison) {
         List<ChartImage> charts = new ArrayList<>();
-        line(comparison, LOSS_BY_STEP, "Training loss by step", "step", "training loss",
-                VariantCurves::lossByStep).ifPresent(charts::add);
-        line(comparison, LOSS_BY_TIME, "Training loss by wall time", "training seconds (mean over seeds)",
-                "training loss", VariantCurves::lossByTime).ifPresent(charts::add);
-        line(comparison, EVAL_LOSS_BY_STEP, "Evaluation loss by step", "step", "evaluation loss",
-                VariantCurves::evalLossByStep).ifPresent(charts::add);
+        line(comparison, LOSS_BY_STEP, "Training loss by step (mean ± 1 std over seeds)", "optimizer step",
+                LOSS_UNIT.formatted("training loss"), VariantCurves::lossByStep).ifPresent(charts::add);
+        line(comparison, LOSS_BY_TIME, "Training loss by wall time (mean ± 1 std over seeds)",
+                "training seconds (mean over seeds)", LOSS_UNIT.formatted("training loss"), VariantCurves::lossByTime)
+                .ifPresent(charts::add);
+        line(comparison, EVAL_LOSS_BY_STEP, "Evaluation loss by step (mean ± 1 std over seeds)", "optimizer step",
+                LOSS_UNIT.formatted("evaluation loss"), VariantCurves::evalLossByStep).ifPresent(charts::add);
         bars(comparison, OPTIMIZER_STATE, "Optimizer state per variant", "optimizer state",
                 VariantStatistics::optimizerStateBytes, true).ifPresent(charts::add);
         bars(comparison, PEAK_RSS, "Peak resident memory (RSS) per variant", "peak RSS",
