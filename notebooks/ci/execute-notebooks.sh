@@ -4,6 +4,7 @@
 # TUNE4J_HOME and DJL_CACHE_DIR set; by hand, after `mvn -B package -DskipTests` from the repository root:
 #
 #   bash notebooks/ci/execute-notebooks.sh [--repeat N] [--cell-timeout S] [NOTEBOOK.ipynb ...]
+#   bash notebooks/ci/execute-notebooks.sh --kernelspec-only    (write the kernelspec, run nothing)
 #
 # What it needs it installs by package name (Debian: the notebook client and fonts for chart text; the kernel jar
 # comes from Maven through the module's build). The kernelspec is written under notebooks/target/jupyter, never into
@@ -66,6 +67,11 @@ spec = {
 with open(path, "w") as out:
     json.dump(spec, out, indent=2)
 PY
+
+if [[ "${1:-}" == "--kernelspec-only" ]]; then
+  echo "notebooks: kernelspec written to $kernel_dir"
+  exit 0
+fi
 
 export JUPYTER_PATH="$target/jupyter" JUPYTER_DATA_DIR="$target/jupyter" \
        JUPYTER_RUNTIME_DIR="$target/jupyter/runtime" JUPYTER_CONFIG_DIR="$target/jupyter/config"
