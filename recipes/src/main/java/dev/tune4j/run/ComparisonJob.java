@@ -2,7 +2,10 @@ package dev.tune4j.run;
 
 import dev.tune4j.recipe.Recipe;
 import dev.tune4j.recipe.RecipeWriter;
+import dev.tune4j.report.Comparison;
+import dev.tune4j.report.ComparisonReader;
 import dev.tune4j.report.Report;
+import dev.tune4j.report.RunStatus;
 import dev.tune4j.report.WrittenReport;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -19,12 +22,25 @@ public final class ComparisonJob {
     private ComparisonJob() {}
 
     /**
+     * What a comparison produced.
+     *
+     * @param comparison every run's statistics, read back from the run files
+     * @param report the files the report wrote and its conclusion
+     */
+    public record Result(Comparison comparison, WrittenReport report) {
+        /** How many runs (variant x seed) ended with {@code status}. */
+        public long runsWith(RunStatus status) {
+            return comparison.variants().stream().mapToLong(variant -> variant.runsWith(status).size()).sum();
+        }
+    }
+
+    /**
      * Runs the comparison {@code recipe} describes into its {@code output_dir}.
      *
      * @param out progress lines, the runs' output and the closing summary
-     * @return the report's files and its conclusion
+     * @return the runs' statistics, the report's files and its conclusion
      */
-    public static WrittenReport run(Recipe recipe, PrintWriter out) throws IOException, InterruptedException {
+    public static Result run(Recipe recipe, PrintWriter out) throws IOException, InterruptedException {
         Path outputDir = Path.of(recipe.outputDir());
         Files.createDirectories(outputDir);
         Path recipeFile = outputDir.resolve(MetricKeys.RECIPE_FILE);
@@ -34,11 +50,12 @@ public final class ComparisonJob {
         TaskData.prepare(recipe, out); // fetch, import and tokenize once up front, so runs start from caches
         long started = System.nanoTime();
         new ComparisonRunner(recipe, recipeFile, outputDir, out).runAll();
-        WrittenReport report = Report.write(outputDir);
+        Comparison comparison = ComparisonReader.read(outputDir);
+        WrittenReport report = Report.write(comparison);
         out.printf("tune4j: %d runs in %.1f min; report: %s%n", recipe.variants().size() * recipe.seeds().size(),
                 (System.nanoTime() - started) / 60e9, report.markdown());
         out.println(report.conclusion());
         out.flush();
-        return report;
+        return new Result(comparison, report);
     }
 }
