@@ -3,10 +3,14 @@ package dev.tune4j.cli;
 import dev.tune4j.recipe.LoadedRecipe;
 import dev.tune4j.recipe.Recipe;
 import dev.tune4j.recipe.RecipeWriter;
+import dev.tune4j.report.Comparison;
+import dev.tune4j.report.ComparisonReader;
 import dev.tune4j.report.Report;
+import dev.tune4j.report.RunStatus;
 import dev.tune4j.report.WrittenReport;
 import dev.tune4j.run.ComparisonRunner;
 import dev.tune4j.run.MetricKeys;
+import dev.tune4j.run.RunLayout;
 import dev.tune4j.run.TaskData;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -45,7 +49,7 @@ final class CompareCommand implements Callable<Integer> {
         Recipe recipe = loaded.get().recipe();
         PrintWriter out = spec.commandLine().getOut();
         Path outputDir = Path.of(recipe.outputDir());
-        Files.createDirectories(outputDir);
+        RunLayout.createOutputDirectory(outputDir);
         Path recipeFile = outputDir.resolve(MetricKeys.RECIPE_FILE);
         Files.writeString(recipeFile, RecipeWriter.toYaml(recipe));
         out.println("tune4j: comparing " + recipe.variants().size() + " variants x " + recipe.seeds().size()
@@ -53,11 +57,26 @@ final class CompareCommand implements Callable<Integer> {
         TaskData.prepare(recipe, out); // fetch, import and tokenize once up front, so runs start from caches
         long started = System.nanoTime();
         new ComparisonRunner(recipe, recipeFile, outputDir, out).runAll();
-        WrittenReport report = Report.write(outputDir);
-        out.printf("tune4j: %d runs in %.1f min; report: %s%n", recipe.variants().size() * recipe.seeds().size(),
-                (System.nanoTime() - started) / 60e9, report.markdown());
+        Comparison comparison = ComparisonReader.read(outputDir);
+        WrittenReport report = Report.write(comparison);
+        int runs = recipe.variants().size() * recipe.seeds().size();
+        out.printf("tune4j: %d runs in %.1f min; report: %s%n", runs, (System.nanoTime() - started) / 60e9,
+                report.markdown());
         out.println(report.conclusion());
         out.flush();
-        return Tune4jCommand.EXIT_OK;
+        if (count(comparison, RunStatus.COMPLETED) > 0) {
+            return Tune4jCommand.EXIT_OK;
+        }
+        PrintWriter err = spec.commandLine().getErr();
+        err.println("tune4j compare: no run completed: " + runs + " of " + runs + " runs did not finish ("
+                + count(comparison, RunStatus.FAILED) + " failed, " + count(comparison, RunStatus.DIVERGED)
+                + " diverged, " + count(comparison, RunStatus.BAD_INPUT) + " refused as bad input); see each run's"
+                + " error in " + report.markdown());
+        err.flush();
+        return Tune4jCommand.EXIT_FAILURE;
+    }
+
+    private static long count(Comparison comparison, RunStatus status) {
+        return comparison.variants().stream().mapToLong(variant -> variant.runsWith(status).size()).sum();
     }
 }
