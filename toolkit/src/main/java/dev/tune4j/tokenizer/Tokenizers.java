@@ -132,6 +132,7 @@ public final class Tokenizers {
                             + "BertTokenizerFiles.minilm(), or pass the path of an existing tokenizer.json file");
         }
         InputFiles.requireRegularFile(tokenizerJson, "tokenizer.json");
+        TokenizerJsonChecks.check(tokenizerJson, readTree(tokenizerJson));
         // DJL caps maxLength at "modelMaxLength" (512 unless a tokenizer_config.json says otherwise); lift the cap
         HuggingFaceTokenizer.Builder builder = HuggingFaceTokenizer.builder(Map.of(MODEL_MAX_LENGTH, maxLength))
                 .optTokenizerPath(tokenizerJson)
