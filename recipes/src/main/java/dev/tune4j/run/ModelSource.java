@@ -123,7 +123,8 @@ public record ModelSource(String name, ModelConfig config, Path checkpoint, Path
                         .filter(tensor -> !ModelWeights.isHeadOfAnotherTask(tensor)).toList();
                 if (!extra.isEmpty() && !allowUnexpectedTensors) {
                     throw new IllegalArgumentException("checkpoint " + weights + " holds " + extra.size()
-                            + " tensors the model has no parameter for: " + String.join(", ",
+                            + (extra.size() == 1 ? " tensor" : " tensors") + " the model has no parameter for: "
+                            + String.join(", ",
                                     extra.subList(0, Math.min(12, extra.size())))
                             + (extra.size() > 12 ? ", ... " + (extra.size() - 12) + " more" : "")
                             + ". Its config.json (" + config.modelType() + ") does not describe these weights; use the"

@@ -122,7 +122,7 @@ class BadInputsEndToEndTest {
         Path out = work.resolve("runs");
         CliRun refused = CliRun.of("run", recipe.toString(), "output_dir=" + out);
         assertEquals(1, refused.exitCode(), refused.out());
-        assertTrue(refused.err().contains("holds 1 tensors the model has no parameter for:"
+        assertTrue(refused.err().contains("holds 1 tensor the model has no parameter for:"
                 + " encoder.layer.1.attention.self.query.weight. Its config.json (bert) does not describe these"
                 + " weights; use the config that belongs to the checkpoint, or set model.allow_unexpected_tensors:"
                 + " true in the recipe to leave them unused"), refused.err());
