@@ -20,9 +20,9 @@ import java.util.regex.Pattern;
  */
 final class YamlReader {
     private static final YAMLFactory FACTORY = new YAMLFactory();
-    /** SnakeYAML's position lines: {@code in 'reader', line 2, column 8:}. */
     /** YAML 1.1/1.2 special floats: group 1 the sign, group 2 set for NaN. */
     private static final Pattern SPECIAL_FLOAT = Pattern.compile("([-+]?)\\.(?:(nan|NaN|NAN)|inf|Inf|INF)");
+    /** SnakeYAML's position lines: {@code in 'reader', line 2, column 8:}. */
     private static final Pattern MARK = Pattern.compile("in '[^']*', line (\\d+), column (\\d+):?");
 
     private final YAMLParser parser;
