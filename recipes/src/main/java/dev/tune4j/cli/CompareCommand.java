@@ -1,8 +1,10 @@
 package dev.tune4j.cli;
 
 import dev.tune4j.recipe.LoadedRecipe;
+import dev.tune4j.report.RunStatus;
 import dev.tune4j.run.ComparisonJob;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -12,7 +14,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code tune4j compare RECIPE [KEY=VALUE...]}: the main job, {@link ComparisonJob} on a recipe file or built-in
- * name with overrides.
+ * name with overrides. It exits 1 when no run completed (every run failed, diverged or was refused as bad input),
+ * saying how many ended which way.
  */
 @Command(
         name = "compare",
@@ -32,7 +35,17 @@ final class CompareCommand implements Callable<Integer> {
         if (loaded.isEmpty()) {
             return Tune4jCommand.EXIT_FAILURE;
         }
-        ComparisonJob.run(loaded.get().recipe(), spec.commandLine().getOut());
-        return Tune4jCommand.EXIT_OK;
+        ComparisonJob.Result result = ComparisonJob.run(loaded.get().recipe(), spec.commandLine().getOut());
+        if (result.runsWith(RunStatus.COMPLETED) > 0) {
+            return Tune4jCommand.EXIT_OK;
+        }
+        long runs = result.comparison().variants().stream().mapToLong(variant -> variant.runs().size()).sum();
+        PrintWriter err = spec.commandLine().getErr();
+        err.println("tune4j compare: no run completed: " + runs + " of " + runs + " runs did not finish ("
+                + result.runsWith(RunStatus.FAILED) + " failed, " + result.runsWith(RunStatus.DIVERGED)
+                + " diverged, " + result.runsWith(RunStatus.BAD_INPUT) + " refused as bad input); see each run's"
+                + " error in " + result.report().markdown());
+        err.flush();
+        return Tune4jCommand.EXIT_FAILURE;
     }
 }

@@ -6,6 +6,7 @@ import dev.tune4j.recipe.RecipeWriter;
 import dev.tune4j.recipe.VariantSpec;
 import dev.tune4j.report.RunStatus;
 import dev.tune4j.run.MetricKeys;
+import dev.tune4j.run.RunLayout;
 import dev.tune4j.run.RecipeRunner;
 import dev.tune4j.run.TaskData;
 import java.io.IOException;
@@ -58,7 +59,7 @@ final class RunRecipeCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         Path outputDir = Path.of(recipe.outputDir());
-        Files.createDirectories(outputDir);
+        RunLayout.createOutputDirectory(outputDir);
         Path recipeFile = outputDir.resolve(MetricKeys.RECIPE_FILE);
         if (!Files.exists(recipeFile)) {
             Files.writeString(recipeFile, RecipeWriter.toYaml(full)); // what `tune4j report` reads

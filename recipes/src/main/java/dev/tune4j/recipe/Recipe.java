@@ -30,6 +30,8 @@ import java.util.Optional;
  *     {@link RecipeLoader} sets {@code runs/<name>}, so a loaded recipe always has one
  * @param device {@code cpu} or {@code gpu}
  * @param throughputWarmupSteps first steps of each run left out of tokens/s (allocator and JIT warm-up)
+ * @param allowBatchLargerThanData train with a {@code batch_size} above the number of training examples (every
+ *     batch then repeats examples); without it such a recipe is refused
  */
 public record Recipe(
         String name,
@@ -51,7 +53,8 @@ public record Recipe(
         @OptionalKey Double targetLoss,
         @OptionalKey String outputDir,
         @DefaultValue("cpu") String device,
-        @DefaultValue("2") int throughputWarmupSteps) {
+        @DefaultValue("2") int throughputWarmupSteps,
+        @DefaultValue("false") boolean allowBatchLargerThanData) {
 
     /** The variant called {@code name}, if the recipe has it. */
     public Optional<VariantSpec> variant(String name) {
@@ -76,7 +79,7 @@ public record Recipe(
         }
         return new Recipe(name, description, model, task, data, kept.lora, kept.variants, List.of(seed), steps,
                 epochs, batchSize, gradientAccumulation, maxSequenceLength, schedule, gradientClipping, evalInterval,
-                targetLoss, outputDir, device, throughputWarmupSteps);
+                targetLoss, outputDir, device, throughputWarmupSteps, allowBatchLargerThanData);
     }
 
     /**
@@ -95,13 +98,13 @@ public record Recipe(
         boolean loraStillUsed = keptVariants.stream().anyMatch(VariantSpec::lora);
         return new Recipe(name, description, model, task, data, loraStillUsed ? lora : null, keptVariants, seeds,
                 steps, epochs, batchSize, gradientAccumulation, maxSequenceLength, schedule, gradientClipping,
-                evalInterval, targetLoss, outputDir, device, throughputWarmupSteps);
+                evalInterval, targetLoss, outputDir, device, throughputWarmupSteps, allowBatchLargerThanData);
     }
 
     /** This recipe with another output directory. */
     public Recipe withOutputDir(String directory) {
         return new Recipe(name, description, model, task, data, lora, variants, seeds, steps, epochs, batchSize,
                 gradientAccumulation, maxSequenceLength, schedule, gradientClipping, evalInterval, targetLoss,
-                directory, device, throughputWarmupSteps);
+                directory, device, throughputWarmupSteps, allowBatchLargerThanData);
     }
 }

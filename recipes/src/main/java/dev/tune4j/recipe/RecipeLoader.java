@@ -1,7 +1,7 @@
 package dev.tune4j.recipe;
 
+import dev.tune4j.io.InputFiles;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -48,7 +48,7 @@ public final class RecipeLoader {
             throw new RecipeArgumentException("no recipe file or built-in named '" + nameOrPath + "'; built-ins: "
                     + String.join(", ", BuiltinRecipes.names()));
         }
-        return fromText(Files.readString(file, StandardCharsets.UTF_8), nameOrPath, nameOrPath, overrides);
+        return fromText(InputFiles.readUtf8(file, "recipe (YAML)"), nameOrPath, nameOrPath, overrides);
     }
 
     /**

@@ -20,6 +20,8 @@ import java.util.regex.Pattern;
  */
 final class YamlReader {
     private static final YAMLFactory FACTORY = new YAMLFactory();
+    /** YAML 1.1/1.2 special floats: group 1 the sign, group 2 set for NaN. */
+    private static final Pattern SPECIAL_FLOAT = Pattern.compile("([-+]?)\\.(?:(nan|NaN|NAN)|inf|Inf|INF)");
     /** SnakeYAML's position lines: {@code in 'reader', line 2, column 8:}. */
     private static final Pattern MARK = Pattern.compile("in '[^']*', line (\\d+), column (\\d+):?");
 
@@ -138,13 +140,28 @@ final class YamlReader {
         return switch (token) {
             case VALUE_NUMBER_INT -> new YamlNode.Scalar(YamlNode.ScalarKind.INTEGER, text,
                     narrowest(parser.getBigIntegerValue()), location);
-            case VALUE_NUMBER_FLOAT -> new YamlNode.Scalar(YamlNode.ScalarKind.FLOAT, text, parser.getDoubleValue(),
+            case VALUE_NUMBER_FLOAT -> new YamlNode.Scalar(YamlNode.ScalarKind.FLOAT, text, floatValue(text),
                     location);
             case VALUE_TRUE, VALUE_FALSE -> new YamlNode.Scalar(YamlNode.ScalarKind.BOOLEAN, text,
                     token == JsonToken.VALUE_TRUE, location);
             case VALUE_NULL -> new YamlNode.Scalar(YamlNode.ScalarKind.NULL, text, null, location);
             default -> new YamlNode.Scalar(YamlNode.ScalarKind.STRING, text, text, location);
         };
+    }
+
+    /**
+     * A YAML float: the special values {@code .nan}, {@code .inf}, {@code -.inf} (any of their three spellings, e.g.
+     * {@code .NaN}, {@code +.INF}), which Jackson tokenizes as floats but cannot convert, or else Jackson's value.
+     */
+    private double floatValue(String text) throws IOException {
+        Matcher special = SPECIAL_FLOAT.matcher(text);
+        if (!special.matches()) {
+            return parser.getDoubleValue();
+        }
+        if (special.group(2) != null) {
+            return Double.NaN;
+        }
+        return "-".equals(special.group(1)) ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
     }
 
     /** Integer when it fits, else Long, else the BigInteger (which every typed key then rejects as too large). */

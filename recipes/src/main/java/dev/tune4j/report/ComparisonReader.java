@@ -93,7 +93,7 @@ public final class ComparisonReader {
                     for (Path seedDir : grandchildren.filter(Files::isDirectory).toList()) {
                         Matcher matcher = SEED_DIRECTORY.matcher(seedDir.getFileName().toString());
                         if (matcher.matches()) {
-                            seeds.put(Integer.parseInt(matcher.group(1)), seedDir);
+                            seeds.put(seed(seedDir, matcher.group(1)), seedDir);
                         }
                     }
                 }
@@ -103,6 +103,17 @@ public final class ComparisonReader {
             }
         }
         return variants;
+    }
+
+    /** The seed a {@code seed-<n>} directory names; seeds are 32-bit integers, as in recipes. */
+    private static int seed(Path seedDir, String digits) throws ReportException {
+        try {
+            return Integer.parseInt(digits);
+        } catch (NumberFormatException e) {
+            throw new ReportException(seedDir + ": seed " + digits + " is not a 32-bit integer (from "
+                    + Integer.MIN_VALUE + " to " + Integer.MAX_VALUE + "), so no tune4j run wrote this directory;"
+                    + " rename or remove it", e);
+        }
     }
 
     /** What the report takes from {@code recipe.resolved.yaml}; all absent when there is no such file. */
@@ -180,7 +191,7 @@ public final class ComparisonReader {
 
             RunMetrics metrics = null;
             RunStatistics statistics = null;
-            if (status != RunStatus.FAILED) {
+            if (status == RunStatus.COMPLETED || status == RunStatus.DIVERGED) {
                 Path metricsFile = directory.resolve(MetricKeys.METRICS_FILE);
                 if (!Files.isRegularFile(metricsFile)) {
                     throw new ReportException(metricsFile + " is missing, but " + summaryFile + " says the run "

@@ -31,11 +31,14 @@ public final class Conclusion {
         memory(comparison).ifPresent(sentences::add);
         List<String> diverged = new ArrayList<>();
         List<String> failed = new ArrayList<>();
+        List<String> badInput = new ArrayList<>();
         for (VariantResult variant : comparison.variants()) {
             variant.runsWith(RunStatus.DIVERGED)
                     .forEach(run -> diverged.add(variant.name() + " " + ReportTables.divergence(run)));
             variant.runsWith(RunStatus.FAILED)
                     .forEach(run -> failed.add(variant.name() + " (seed " + run.seed() + ")"));
+            variant.runsWith(RunStatus.BAD_INPUT)
+                    .forEach(run -> badInput.add(variant.name() + " (seed " + run.seed() + ")"));
         }
         if (!diverged.isEmpty()) {
             sentences.add("Diverged: " + String.join(", ", diverged)
@@ -43,6 +46,9 @@ public final class Conclusion {
         }
         if (!failed.isEmpty()) {
             sentences.add("Failed: " + String.join(", ", failed) + ".");
+        }
+        if (!badInput.isEmpty()) {
+            sentences.add("Refused as bad input, never trained: " + String.join(", ", badInput) + ".");
         }
         return String.join(" ", sentences);
     }

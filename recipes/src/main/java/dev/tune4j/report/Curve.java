@@ -23,6 +23,37 @@ public record Curve(List<Double> x, List<Double> mean, List<Double> std) {
         }
     }
 
+    /**
+     * This curve with at most {@code maxPoints} points, for drawing: consecutive points are averaged in equal
+     * buckets (x, mean and std each), so a 500,000-step run draws as fast as a short one and its trend is kept.
+     * A curve that is short enough is returned as it is.
+     */
+    public Curve thinned(int maxPoints) {
+        int size = x.size();
+        if (size <= maxPoints) {
+            return this;
+        }
+        List<Double> xs = new java.util.ArrayList<>(maxPoints);
+        List<Double> means = new java.util.ArrayList<>(maxPoints);
+        List<Double> stds = new java.util.ArrayList<>(maxPoints);
+        for (int bucket = 0; bucket < maxPoints; bucket++) {
+            int from = (int) ((long) bucket * size / maxPoints);
+            int to = (int) ((long) (bucket + 1) * size / maxPoints);
+            xs.add(average(x, from, to));
+            means.add(average(mean, from, to));
+            stds.add(average(std, from, to));
+        }
+        return new Curve(xs, means, stds);
+    }
+
+    private static double average(List<Double> values, int from, int to) {
+        double sum = 0;
+        for (int i = from; i < to; i++) {
+            sum += values.get(i);
+        }
+        return sum / (to - from);
+    }
+
     /** Whether the curve has no points. */
     @JsonIgnore
     public boolean isEmpty() {

@@ -1,5 +1,6 @@
 package dev.tune4j.report;
 
+import dev.tune4j.io.OutputFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -73,6 +74,8 @@ public final class Report {
         try {
             Files.write(temporary, bytes);
             Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw OutputFiles.writeFailure(target, e);
         } finally {
             Files.deleteIfExists(temporary);
         }

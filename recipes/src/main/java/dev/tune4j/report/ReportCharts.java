@@ -61,6 +61,8 @@ public final class ReportCharts {
     private static final List<Color> PALETTE = List.of(new Color(0x0072B2), new Color(0xE69F00),
             new Color(0x009E73), new Color(0xCC79A7), new Color(0xD55E00), new Color(0x56B4E9), new Color(0x7F7F7F),
             new Color(0x000000));
+    /** Points per drawn curve; longer curves are averaged down (XChart's time grows faster than linearly). */
+    static final int MAX_CHART_POINTS = 2000;
     private static final String[] BYTE_UNITS = {"B", "KiB", "MiB", "GiB", "TiB"};
 
     static {
@@ -105,7 +107,7 @@ public final class ReportCharts {
         chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
         chart.getStyler().setYAxisLogarithmic(logScale(variants, curveOf));
         for (int i = 0; i < variants.size(); i++) {
-            Curve curve = curveOf.apply(variants.get(i).curves());
+            Curve curve = curveOf.apply(variants.get(i).curves()).thinned(MAX_CHART_POINTS);
             if (curve.isEmpty()) {
                 continue;
             }

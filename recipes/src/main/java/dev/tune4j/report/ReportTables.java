@@ -91,6 +91,12 @@ final class ReportTables {
                 cell.append(": ").append(shortError(run.error()));
             }
         }
+        for (SeedRun run : variant.runsWith(RunStatus.BAD_INPUT)) {
+            cell.append("; bad input (seed ").append(run.seed()).append(')');
+            if (run.error() != null) {
+                cell.append(": ").append(shortError(run.error()));
+            }
+        }
         return cell.toString();
     }
 
@@ -111,6 +117,7 @@ final class ReportTables {
             case DIVERGED -> "diverged at " + (run.divergedAtStep() == null ? "unknown step"
                     : "step " + run.divergedAtStep());
             case FAILED -> "failed" + (run.error() == null ? "" : ": " + shortError(run.error()));
+            case BAD_INPUT -> "bad input, not trained" + (run.error() == null ? "" : ": " + shortError(run.error()));
         };
     }
 

@@ -3,11 +3,11 @@ package dev.tune4j.report;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tune4j.io.InputFiles;
 import dev.tune4j.run.MetricKeys;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import java.nio.charset.CharacterCodingException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -35,11 +35,20 @@ public record RunMetrics(List<TrainStep> trainSteps, List<EvalPoint> evalPoints)
         evalPoints = List.copyOf(evalPoints);
     }
 
-    /** Reads a {@code metrics.jsonl} file (UTF-8); problems name the file and line. */
+    /**
+     * Reads a {@code metrics.jsonl} file (UTF-8) line by line, holding only the parsed values; problems name the file
+     * and line.
+     */
     public static RunMetrics read(Path file) throws IOException {
-        try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            return parse(reader.lines().toList(), file.toString());
+        Parser parser = new Parser(file.toString());
+        try (BufferedReader reader = InputFiles.newUtf8Reader(file, "metrics file (one JSON object per line)")) {
+            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                parser.accept(line);
+            }
+        } catch (CharacterCodingException e) {
+            throw InputFiles.notUtf8(file, "metrics file (one JSON object per line)");
         }
+        return parser.result();
     }
 
     /**
@@ -49,13 +58,32 @@ public record RunMetrics(List<TrainStep> trainSteps, List<EvalPoint> evalPoints)
      * @param source the name problems are reported under (usually the file path)
      */
     public static RunMetrics parse(List<String> lines, String source) throws MetricsFormatException {
-        List<TrainStep> train = new ArrayList<>();
-        List<EvalPoint> eval = new ArrayList<>();
-        long number = 0;
+        Parser parser = new Parser(source);
         for (String text : lines) {
+            parser.accept(text);
+        }
+        return parser.result();
+    }
+
+    /** Takes the lines one at a time, so a long file is never held in memory as text. */
+    private static final class Parser {
+        private final String source;
+        private final List<TrainStep> train = new ArrayList<>();
+        private final List<EvalPoint> eval = new ArrayList<>();
+        private long number;
+
+        Parser(String source) {
+            this.source = source;
+        }
+
+        RunMetrics result() {
+            return new RunMetrics(train, eval);
+        }
+
+        void accept(String text) throws MetricsFormatException {
             number++;
             if (text.isBlank()) {
-                continue;
+                return;
             }
             LineReader line = new LineReader(source, number, text);
             String type = line.type();
@@ -76,7 +104,6 @@ public record RunMetrics(List<TrainStep> trainSteps, List<EvalPoint> evalPoints)
                         + MetricKeys.TYPE_TRAIN + "' or '" + MetricKeys.TYPE_EVAL + "'");
             }
         }
-        return new RunMetrics(train, eval);
     }
 
     /** Reads the values of one line, turning every problem into a {@link MetricsFormatException}. */

@@ -10,9 +10,14 @@ public enum RunStatus {
     /** The loss became non-finite; the metrics stop at the last good step. */
     DIVERGED,
     /** The run stopped with an error (or left no {@code summary.json}). */
-    FAILED;
+    FAILED,
+    /**
+     * The run never trained: its input was refused while the model was built (NaN or infinite checkpoint weights, a
+     * checkpoint that does not fit the model). Unlike {@link #DIVERGED}, no optimizer step is to blame.
+     */
+    BAD_INPUT;
 
-    /** The name in {@code summary.json}: {@code completed}, {@code diverged}, {@code failed}. */
+    /** The name in {@code summary.json}: {@code completed}, {@code diverged}, {@code failed}, {@code bad_input}. */
     public String jsonName() {
         return name().toLowerCase(Locale.ROOT);
     }

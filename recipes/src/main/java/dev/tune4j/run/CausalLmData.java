@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
+import dev.tune4j.data.DataFormatException;
 import dev.tune4j.data.DataSources;
 import dev.tune4j.data.batch.DynamicPadding;
 import dev.tune4j.data.batch.LabelledSequence;
@@ -17,6 +18,7 @@ import dev.tune4j.data.lm.PackedSequences;
 import dev.tune4j.data.lm.PlainTextCorpora;
 import dev.tune4j.data.lm.TokenStream;
 import dev.tune4j.data.qa.TriviaQaExample;
+import dev.tune4j.io.InputFiles;
 import dev.tune4j.data.qa.TriviaQaReader;
 import dev.tune4j.model.CausalLmLoss;
 import dev.tune4j.model.llama.LlamaConfig;
@@ -28,7 +30,6 @@ import dev.tune4j.tokenizer.LlamaTokenizerFiles;
 import dev.tune4j.tokenizer.Tokenizers;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -68,11 +69,6 @@ public final class CausalLmData implements TaskData {
         if (!(model.config() instanceof LlamaConfig config)) {
             throw new IllegalArgumentException("causal_lm needs a Llama model, but " + model.name() + " is "
                     + model.config().modelType());
-        }
-        int length = recipe.maxSequenceLength();
-        if (length > config.maxPositionEmbeddings()) {
-            throw new IllegalArgumentException("max_sequence_length " + length + " exceeds the model's "
-                    + "max_position_embeddings " + config.maxPositionEmbeddings());
         }
         DataSpec data = recipe.data();
         CausalLmData prepared = "triviaqa".equals(data.source())
@@ -144,17 +140,18 @@ public final class CausalLmData implements TaskData {
     }
 
     private static List<String> textFiles(Path path) throws IOException {
-        if (Files.isRegularFile(path)) {
-            return List.of(Files.readString(path, StandardCharsets.UTF_8));
+        if (!Files.isDirectory(path)) {
+            return List.of(InputFiles.readUtf8(path, "text file or folder of .txt files (data.path)"));
         }
         try (Stream<Path> files = Files.list(path)) {
             List<Path> texts = files.filter(f -> f.toString().endsWith(".txt")).sorted().toList();
             if (texts.isEmpty()) {
-                throw new IOException("no .txt file in " + path);
+                throw new DataFormatException(path, 0, "no .txt file in this folder; data.path of a text source"
+                        + " must be a .txt file or a folder holding .txt files");
             }
             List<String> documents = new ArrayList<>();
             for (Path file : texts) {
-                documents.add(Files.readString(file, StandardCharsets.UTF_8));
+                documents.add(InputFiles.readUtf8(file, "text file (data.path)"));
             }
             return documents;
         }

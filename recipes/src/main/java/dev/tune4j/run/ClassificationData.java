@@ -80,7 +80,6 @@ public final class ClassificationData implements TaskData {
             int trainCount = data.trainExamples() != null ? data.trainExamples() : all.size() - evalCount;
             split = TrainEvalSplit.of(all, trainCount, evalCount, data.splitSeed(), true);
         }
-        EncodedTexts.checkFitsModel(recipe.maxSequenceLength(), config.maxPositionEmbeddings());
         Tokenizers.checkFits(model.tokenizer(), config);
         EncodedTexts train;
         EncodedTexts eval;

@@ -42,7 +42,7 @@ public final class ComparisonJob {
      */
     public static Result run(Recipe recipe, PrintWriter out) throws IOException, InterruptedException {
         Path outputDir = Path.of(recipe.outputDir());
-        Files.createDirectories(outputDir);
+        RunLayout.createOutputDirectory(outputDir);
         Path recipeFile = outputDir.resolve(MetricKeys.RECIPE_FILE);
         Files.writeString(recipeFile, RecipeWriter.toYaml(recipe));
         out.println("tune4j: comparing " + recipe.variants().size() + " variants x " + recipe.seeds().size()

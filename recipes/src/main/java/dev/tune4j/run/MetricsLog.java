@@ -2,6 +2,7 @@ package dev.tune4j.run;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tune4j.io.OutputFiles;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,10 +18,12 @@ import java.util.Map;
 public final class MetricsLog implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    private final Path file;
     private final BufferedWriter writer;
 
     /** Creates (or truncates) {@code file}. */
     public MetricsLog(Path file) throws IOException {
+        this.file = file;
         this.writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
     }
 
@@ -44,7 +47,8 @@ public final class MetricsLog implements AutoCloseable {
             writer.newLine();
             writer.flush();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write metrics: " + e.getMessage(), e);
+            IOException named = OutputFiles.writeFailure(file, e);
+            throw new UncheckedIOException(named.getMessage(), named);
         }
     }
 

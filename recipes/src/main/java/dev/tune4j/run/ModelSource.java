@@ -33,8 +33,11 @@ import java.util.function.Supplier;
  * @param config the architecture
  * @param checkpoint directory of the weights to load, or null for freshly initialized weights
  * @param tokenizer the tokenizer.json
+ * @param allowUnexpectedTensors recipe key {@code model.allow_unexpected_tensors}
+ * @param allowIntegerWeights recipe key {@code model.allow_integer_weights}
  */
-public record ModelSource(String name, ModelConfig config, Path checkpoint, Path tokenizer) {
+public record ModelSource(String name, ModelConfig config, Path checkpoint, Path tokenizer,
+        boolean allowUnexpectedTensors, boolean allowIntegerWeights) {
 
     /** The built-in source name of all-MiniLM-L6-v2. */
     public static final String MINILM = "minilm";
@@ -53,7 +56,8 @@ public record ModelSource(String name, ModelConfig config, Path checkpoint, Path
             case MINILM -> {
                 Path directory = MiniLmImporter.ensureImported();
                 return new ModelSource(MiniLmImporter.MODEL_NAME, MiniLmImporter.CONFIG, directory,
-                        existing(tokenizer == null ? BertTokenizerFiles.minilm() : tokenizer, "tokenizer"));
+                        existing(tokenizer == null ? BertTokenizerFiles.minilm() : tokenizer, "tokenizer"),
+                        spec.allowUnexpectedTensors(), spec.allowIntegerWeights());
             }
             case TINY_LLAMA -> {
                 Path file = existing(tokenizer == null ? LlamaTokenizerFiles.ensure() : tokenizer, "tokenizer");
@@ -61,7 +65,7 @@ public record ModelSource(String name, ModelConfig config, Path checkpoint, Path
                 LlamaConfig config = LlamaConfig.tiny(Tokenizers.vocabularySize(file), tiny.hiddenSize(),
                         tiny.layers(), tiny.heads(), tiny.keyValueHeads(), tiny.intermediateSize());
                 return new ModelSource("tiny Llama-2 architecture (" + tiny.layers() + " layers, hidden "
-                        + tiny.hiddenSize() + ", fresh weights)", config, null, file);
+                        + tiny.hiddenSize() + ", fresh weights)", config, null, file, false, false);
             }
             default -> {
                 Path directory = existing(Path.of(spec.source()), "model directory");
@@ -69,7 +73,11 @@ public record ModelSource(String name, ModelConfig config, Path checkpoint, Path
                 Path file = existing(tokenizer == null ? directory.resolve("tokenizer.json") : tokenizer,
                         "tokenizer");
                 Tokenizers.checkFits(file, config);
-                return new ModelSource(directory.toString(), config, directory, file);
+                try (Checkpoint headers = Checkpoint.open(directory)) { // every shard's header, before any run
+                    headers.names();
+                }
+                return new ModelSource(directory.toString(), config, directory, file, spec.allowUnexpectedTensors(),
+                        spec.allowIntegerWeights());
             }
         }
     }
@@ -98,7 +106,10 @@ public record ModelSource(String name, ModelConfig config, Path checkpoint, Path
      * to save.
      *
      * @param mayBeMissing parameters the checkpoint need not hold (a new task head); adapters are always allowed
-     * @throws IllegalArgumentException if the checkpoint does not fit the model (every mismatch named)
+     * @throws IllegalArgumentException if the checkpoint does not fit the model (every mismatch named), holds
+     *     tensors the model has no place for (unless {@code model.allow_unexpected_tensors}) or integer tensors for
+     *     floating-point parameters (unless {@code model.allow_integer_weights})
+     * @throws dev.tune4j.model.NonFiniteWeightsException if a checkpoint tensor holds NaN or infinite values
      */
     public <B extends Block> B build(NDManager manager, Supplier<B> constructor,
             BiFunction<B, NDManager, B> initializer, Predicate<String> mayBeMissing, LoraConfig lora)
@@ -106,7 +117,20 @@ public record ModelSource(String name, ModelConfig config, Path checkpoint, Path
         B model = initializer.apply(lora == null ? constructor.get() : Lora.build(lora, constructor), manager);
         if (checkpoint != null) {
             try (Checkpoint weights = Checkpoint.open(checkpoint)) {
-                ModelWeights.load(model, weights, mayBeMissing.or(Lora::isAdapterParameter));
+                ModelWeights.LoadReport report = ModelWeights.load(model, weights,
+                        mayBeMissing.or(Lora::isAdapterParameter), allowIntegerWeights);
+                List<String> extra = report.unexpected().stream()
+                        .filter(tensor -> !ModelWeights.isHeadOfAnotherTask(tensor)).toList();
+                if (!extra.isEmpty() && !allowUnexpectedTensors) {
+                    throw new IllegalArgumentException("checkpoint " + weights + " holds " + extra.size()
+                            + (extra.size() == 1 ? " tensor" : " tensors") + " the model has no parameter for: "
+                            + String.join(", ",
+                                    extra.subList(0, Math.min(12, extra.size())))
+                            + (extra.size() > 12 ? ", ... " + (extra.size() - 12) + " more" : "")
+                            + ". Its config.json (" + config.modelType() + ") does not describe these weights; use the"
+                            + " config that belongs to the checkpoint, or set model.allow_unexpected_tensors: true in"
+                            + " the recipe to leave them unused");
+                }
             }
         }
         if (lora != null) {

@@ -102,10 +102,12 @@ public final class RecipeRunner {
         long completed = 0;
         long divergedAt = 0;
         String error = null;
+        boolean buildingModel = true;
         try (NDManager manager = NDManager.newBaseManager(device);
                 MetricsLog metrics = new MetricsLog(directory.resolve(MetricKeys.METRICS_FILE));
                 RunProgress progress = new RunProgress(out, name, totalSteps)) {
             Block model = data.newModel(manager, variant);
+            buildingModel = false;
             long totalParameters = ParameterNames.of(model).values().stream()
                     .mapToLong(p -> p.getArray().size()).sum();
             try (Optimizer optimizer = Optimizers.create(variant.optimizer(), settings(variant, totalSteps))) {
@@ -156,7 +158,8 @@ public final class RecipeRunner {
                 }
             }
         } catch (RuntimeException | IOException | OutOfMemoryError e) {
-            status = RunStatus.FAILED;
+            // the checkpoint was refused (non-finite, integer or unexpected weights): bad input, not a training failure
+            status = buildingModel && e instanceof IllegalArgumentException ? RunStatus.BAD_INPUT : RunStatus.FAILED;
             error = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
             out.println("tune4j: " + name + " failed: " + error);
             out.flush();

@@ -1,5 +1,9 @@
 package dev.tune4j.run;
 
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -8,6 +12,21 @@ import java.nio.file.Path;
  */
 public final class RunLayout {
     private RunLayout() {}
+
+    /**
+     * Creates the recipe's {@code output_dir} (and its parents) if needed.
+     *
+     * @throws FileSystemException naming the path, when it or a parent is a file, with how to fix it
+     */
+    public static Path createOutputDirectory(Path outputDir) throws IOException {
+        try {
+            return Files.createDirectories(outputDir);
+        } catch (FileAlreadyExistsException e) {
+            throw new FileSystemException(outputDir.toString(), null, "output_dir cannot be created: "
+                    + (e.getFile() == null ? outputDir : e.getFile()) + " is a file, not a directory; set output_dir"
+                    + " to another path (e.g. output_dir=runs/mine) or move the file away");
+        }
+    }
 
     /** The directory of one run. */
     public static Path runDirectory(Path outputDir, String variant, int seed) {

@@ -23,12 +23,46 @@ public sealed interface TaskData permits ClassificationData, CausalLmData, Quest
      * @param log one line per stage
      */
     static TaskData prepare(Recipe recipe, PrintWriter log) throws IOException {
-        ModelSource model = ModelSource.resolve(recipe.model());
-        return switch (recipe.task()) {
+        ModelSource model = resolveModel(recipe);
+        TaskData data = switch (recipe.task()) {
             case CLASSIFICATION -> ClassificationData.prepare(recipe, model, log);
             case CAUSAL_LM -> CausalLmData.prepare(recipe, model, log);
             case QUESTION_ANSWERING -> QuestionAnsweringData.prepare(recipe, model, log);
         };
+        checkBatchFits(recipe, data.trainSize());
+        return data;
+    }
+
+    /**
+     * Resolves the recipe's model ({@link ModelSource#resolve}: config.json, every checkpoint header, the tokenizer
+     * against {@code vocab_size}) and checks that {@code max_sequence_length} fits its positions. Needs no data.
+     *
+     * @throws IllegalArgumentException if {@code max_sequence_length} is beyond {@code max_position_embeddings}
+     */
+    static ModelSource resolveModel(Recipe recipe) throws IOException {
+        ModelSource model = ModelSource.resolve(recipe.model());
+        int positions = model.config().maxPositionEmbeddings();
+        if (recipe.maxSequenceLength() > positions) {
+            throw new IllegalArgumentException("max_sequence_length " + recipe.maxSequenceLength() + " is beyond the"
+                    + " " + positions + " positions of " + model.name() + " (max_position_embeddings); set"
+                    + " max_sequence_length to at most " + positions);
+        }
+        return model;
+    }
+
+    /**
+     * Refuses a {@code batch_size} above the training examples unless the recipe allows it: every batch would repeat
+     * examples, which is almost never meant (and costs memory for nothing).
+     *
+     * @throws IllegalArgumentException naming both numbers and the ways out
+     */
+    static void checkBatchFits(Recipe recipe, int trainSize) {
+        if (recipe.batchSize() > trainSize && !recipe.allowBatchLargerThanData()) {
+            throw new IllegalArgumentException("batch_size " + recipe.batchSize() + " is larger than the " + trainSize
+                    + " training examples (sequences), so every batch would repeat examples; lower batch_size to at"
+                    + " most " + trainSize + ", use more data, or set allow_batch_larger_than_data: true in the"
+                    + " recipe");
+        }
     }
 
     /** The resolved model. */

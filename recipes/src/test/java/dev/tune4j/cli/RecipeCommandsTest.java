@@ -55,11 +55,17 @@ class RecipeCommandsTest {
     void validateSaysOkWithTheSizeOfTheComparison() {
         CliRun result = CliRun.of("validate", "bert-spam-optimizers");
         assertEquals(0, result.exitCode(), result.err());
-        assertEquals("bert-spam-optimizers: OK (8 variants x 3 seeds, 30 steps)\n", result.out());
+        List<String> lines = result.out().lines().toList();
+        assertEquals(2, lines.size(), result.out());
+        assertTrue(lines.getFirst().startsWith("tune4j: data spam-assassin (6046 texts): 256 train / 200 eval"),
+                lines.getFirst());
+        assertEquals("bert-spam-optimizers: OK (8 variants x 3 seeds, 30 steps; model, checkpoint headers, tokenizer"
+                + " and data checked)", lines.get(1));
         assertEquals("", result.err());
 
         CliRun overridden = CliRun.of("validate", "llama-mobydick-optimizers", "steps=1", "seeds=[5]");
-        assertEquals("llama-mobydick-optimizers: OK (9 variants x 1 seed, 1 step)\n", overridden.out());
+        assertTrue(overridden.out().endsWith("llama-mobydick-optimizers: OK (9 variants x 1 seed, 1 step; model,"
+                + " checkpoint headers, tokenizer and data checked)\n"), overridden.out());
         assertEquals("llama-mobydick-optimizers.yaml:35:17 schedule.warmup_steps: warning: 6 >= steps (1): the"
                 + " learning rate never reaches its full value\n", overridden.err());
     }
@@ -70,7 +76,8 @@ class RecipeCommandsTest {
         assertEquals(0, CliRun.of("cp", "bert-base-squad", file.toString()).exitCode());
         CliRun result = CliRun.of("validate", file.toString());
         assertEquals(0, result.exitCode(), result.err());
-        assertEquals(file + ": OK (4 variants x 1 seed, 2 epochs)\n", result.out());
+        assertEquals(file + ": OK (4 variants x 1 seed, 2 epochs; model and data not checked: model.source,"
+                + " data.path, data.eval_path missing)\n", result.out());
         List<String> warnings = result.err().lines().filter(line -> !line.contains(" variants[")).toList();
         assertEquals(3, warnings.size(), result.err());
         assertEquals(3, result.err().lines().filter(line -> line.contains("on a GPU")).count(), result.err());

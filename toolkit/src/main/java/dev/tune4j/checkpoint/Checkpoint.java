@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tune4j.io.InputFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -139,17 +140,16 @@ public final class Checkpoint implements AutoCloseable {
     }
 
     private static Checkpoint openIndex(Path index) throws IOException {
+        InputFiles.requireRegularFile(index, "safetensors index");
         if (Files.size(index) > SafeTensorsFile.MAX_HEADER_BYTES) {
             throw new SafeTensorsFormatException(index, "index is " + Files.size(index) + " bytes, more than the "
                     + SafeTensorsFile.MAX_HEADER_BYTES + "-byte limit; this is not a safetensors index");
         }
         JsonNode root;
         try {
-            root = SafeTensorsFile.JSON.readTree(Files.readString(index));
+            root = SafeTensorsFile.JSON.readTree(InputFiles.readUtf8(index, "safetensors index"));
         } catch (JacksonException e) {
             throw new SafeTensorsFormatException(index, "index is not valid JSON: " + e.getOriginalMessage(), e);
-        } catch (java.nio.charset.MalformedInputException e) {
-            throw new SafeTensorsFormatException(index, "index is not valid UTF-8", e);
         }
         JsonNode weightMap = root == null ? null : root.get("weight_map");
         if (weightMap == null || !weightMap.isObject()) {

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.tune4j.io.InputFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
@@ -127,9 +128,12 @@ public final class SafeTensorsFile implements AutoCloseable {
      * @param file a {@code .safetensors} file
      * @return the open file; close it to unmap its views and release the file handle
      * @throws SafeTensorsFormatException if the file is not valid safetensors (see the class description)
+     * @throws java.nio.file.FileSystemException if it is missing, a directory or not a regular file (a FIFO is never
+     *     opened: reading it would block)
      * @throws IOException if the file cannot be read
      */
     public static SafeTensorsFile open(Path file) throws IOException {
+        InputFiles.requireRegularFile(file, "safetensors file"); // a FIFO would block the read below forever
         FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
         try {
             return readHeader(file, channel);

@@ -3,6 +3,7 @@ package dev.tune4j.model;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tune4j.io.InputFiles;
 import dev.tune4j.model.bert.BertConfig;
 import dev.tune4j.model.llama.LlamaConfig;
 import java.io.IOException;
@@ -43,7 +44,7 @@ public interface ModelConfig {
         }
         JsonNode root;
         try {
-            root = JSON.readTree(file.toFile());
+            root = JSON.readTree(InputFiles.readUtf8(file, "config.json"));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IOException(file + " is not valid JSON: " + e.getOriginalMessage(), e);
         }

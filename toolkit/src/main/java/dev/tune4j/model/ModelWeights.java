@@ -28,6 +28,11 @@ import java.util.function.Predicate;
  * Values are copied with native copies into the existing parameter arrays (never {@code copyTo}), converted to the
  * parameter's dtype (F16 and widened BF16 checkpoints load into F32 models). Every problem is collected before
  * anything is reported, so one error names all missing, shape-mismatched and unexpected tensors.
+ *
+ * <p>Two things that would load but silently corrupt a run are refused: an integer or boolean tensor (I64, I32, I8,
+ * U8, BOOL: quantized weights without their scales, masks) feeding a floating-point parameter, unless the caller
+ * allows it; and a tensor holding NaN or infinite values, which is named with its file and counts before training
+ * starts ({@link NonFiniteWeightsException}), instead of the run being blamed on the optimizer as diverged.
  */
 public final class ModelWeights {
     /** Checkpoint tensors that are buffers or tied copies, never parameters. */
@@ -36,6 +41,18 @@ public final class ModelWeights {
             || name.startsWith("cls.predictions.decoder.");
 
     private ModelWeights() {}
+
+    /**
+     * Whether a checkpoint tensor belongs to a head that a model for another task leaves unused: BERT's pooler, its
+     * pretraining heads ({@code cls.}), or a classification or question-answering head. Other unexpected tensors
+     * (extra layers, say) mean the config does not describe the checkpoint.
+     */
+    public static boolean isHeadOfAnotherTask(String checkpointTensor) {
+        String name = checkpointTensor.startsWith("bert.") ? checkpointTensor.substring("bert.".length())
+                : checkpointTensor;
+        return name.startsWith("pooler.") || name.startsWith("cls.") || name.startsWith("classifier.")
+                || name.startsWith("qa_outputs.");
+    }
 
     /**
      * What a load did.
@@ -62,7 +79,23 @@ public final class ModelWeights {
      *     the checkpoint's unexpected tensors, all at once; nothing is copied then
      */
     public static LoadReport load(Block model, Checkpoint checkpoint, Predicate<String> mayBeMissing) {
+        return load(model, checkpoint, mayBeMissing, false);
+    }
+
+    /**
+     * Loads every parameter of {@code model} from {@code checkpoint}.
+     *
+     * @param mayBeMissing parameters that may stay as initialized, e.g. a new classification head
+     * @param allowIntegerWeights whether an integer or boolean checkpoint tensor may be cast into a floating-point
+     *     parameter (recipe key {@code model.allow_integer_weights})
+     * @throws IllegalArgumentException naming every missing (and not allowed), shape-mismatched and (unless allowed)
+     *     integer-typed tensor, and the checkpoint's unexpected tensors, all at once; nothing is copied then
+     * @throws NonFiniteWeightsException naming every tensor that holds NaN or infinite values
+     */
+    public static LoadReport load(Block model, Checkpoint checkpoint, Predicate<String> mayBeMissing,
+            boolean allowIntegerWeights) {
         Map<String, Parameter> parameters = ParameterNames.of(model);
+        List<String> integerIntoFloat = new ArrayList<>();
         List<String> loaded = new ArrayList<>();
         List<String> missing = new ArrayList<>();
         List<String> notAllowed = new ArrayList<>();
@@ -83,12 +116,18 @@ public final class ModelWeights {
                 mismatched.add(name + " (model " + expected + ", checkpoint " + source.get() + " " + info.shape() + ")");
                 continue;
             }
+            if (!allowIntegerWeights && entry.getValue().getArray().getDataType().isFloating()
+                    && !info.dtype().engineType().isFloating()) {
+                integerIntoFloat.add(name + " (checkpoint " + source.get() + " is " + info.dtype() + ", the model's "
+                        + entry.getValue().getArray().getDataType() + ")");
+                continue;
+            }
             sources.put(name, source.get());
         }
         List<String> unexpected = checkpoint.names().stream()
                 .filter(n -> !used.contains(n) && !NEVER_PARAMETERS.test(n))
                 .toList();
-        if (!notAllowed.isEmpty() || !mismatched.isEmpty()) {
+        if (!notAllowed.isEmpty() || !mismatched.isEmpty() || !integerIntoFloat.isEmpty()) {
             StringBuilder message = new StringBuilder("checkpoint ").append(checkpoint).append(" does not fit the model:");
             if (!notAllowed.isEmpty()) {
                 message.append("\n  missing (").append(notAllowed.size()).append("): ").append(abbreviate(notAllowed));
@@ -97,22 +136,41 @@ public final class ModelWeights {
                 message.append("\n  shape mismatch (").append(mismatched.size()).append("): ")
                         .append(abbreviate(mismatched));
             }
+            if (!integerIntoFloat.isEmpty()) {
+                message.append("\n  integer or boolean tensors for floating-point parameters (")
+                        .append(integerIntoFloat.size()).append("): ").append(abbreviate(integerIntoFloat))
+                        .append("\n  (quantized weights need their scales and masks are no weights; load a float"
+                                + " checkpoint, or set model.allow_integer_weights: true in the recipe to cast them)");
+            }
             if (!unexpected.isEmpty()) {
                 message.append("\n  unexpected (").append(unexpected.size()).append("): ").append(abbreviate(unexpected));
             }
             message.append("\nIs this checkpoint of the same architecture and size as the config?");
             throw new IllegalArgumentException(message.toString());
         }
+        List<String> nonFinite = new ArrayList<>();
         for (var entry : sources.entrySet()) {
             NDArray weight = parameters.get(entry.getKey()).getArray();
             try (NDManager scratch = weight.getManager().newSubManager()) {
                 NDArray values = checkpoint.load(entry.getValue(), scratch);
+                if (values.getDataType().isFloating()) {
+                    long nan = values.isNaN().countNonzero().getLong();
+                    long infinite = values.isInfinite().countNonzero().getLong();
+                    if (nan + infinite > 0) {
+                        nonFinite.add(entry.getValue() + " in " + checkpoint.fileOf(entry.getValue()) + ": " + nan
+                                + " NaN and " + infinite + " infinite of " + values.size() + " values");
+                        continue;
+                    }
+                }
                 if (values.getDataType() != weight.getDataType()) {
                     values = values.toType(weight.getDataType(), false);
                 }
                 weight.set(new NDIndex("..."), values); // native copy_, keeps requiresGradient
             }
             loaded.add(entry.getKey());
+        }
+        if (!nonFinite.isEmpty()) {
+            throw new NonFiniteWeightsException(checkpoint.toString(), nonFinite);
         }
         return new LoadReport(loaded, missing, unexpected);
     }

@@ -1,7 +1,9 @@
 package dev.tune4j.tokenizer;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tune4j.io.InputFiles;
 import dev.tune4j.model.ModelConfig;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -60,7 +62,7 @@ public final class Tokenizers {
      * @throws IOException if the file cannot be read or has no vocabulary
      */
     public static int vocabularySize(Path tokenizerJson) throws IOException {
-        JsonNode root = ModelConfig.JSON.readTree(tokenizerJson.toFile());
+        JsonNode root = readTree(tokenizerJson);
         JsonNode vocab = root.path("model").path("vocab");
         long largest = -1;
         if (vocab.isObject()) {
@@ -75,7 +77,31 @@ public final class Tokenizers {
         for (JsonNode added : root.path("added_tokens")) {
             largest = Math.max(largest, added.path("id").asLong(-1));
         }
+        if (largest >= Integer.MAX_VALUE) {
+            throw new IOException(tokenizerJson + " has token id " + largest + ", beyond any real vocabulary; is it a"
+                    + " Hugging Face tokenizer.json?");
+        }
         return Math.toIntExact(largest + 1);
+    }
+
+    /** The JSON tree of a tokenizer.json, every problem naming the file. */
+    private static JsonNode readTree(Path tokenizerJson) throws IOException {
+        JsonNode root;
+        try {
+            root = ModelConfig.JSON.readTree(InputFiles.readUtf8(tokenizerJson, "tokenizer.json"));
+        } catch (JacksonException e) {
+            throw new IOException(tokenizerJson + " is not a valid tokenizer.json: " + e.getOriginalMessage()
+                    + location(e) + "; use the tokenizer.json that belongs to the model", e);
+        }
+        if (root == null) {
+            throw new IOException(tokenizerJson + " is empty; expected a Hugging Face tokenizer.json");
+        }
+        return root;
+    }
+
+    private static String location(JacksonException e) {
+        return e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column "
+                + e.getLocation().getColumnNr() + ")";
     }
 
     /**
@@ -100,11 +126,13 @@ public final class Tokenizers {
             throw new IllegalArgumentException("maxLength must be at least 1, got " + maxLength
                     + " (loading tokenizer " + tokenizerJson + ")");
         }
-        if (!Files.isRegularFile(tokenizerJson)) {
+        if (!Files.exists(tokenizerJson)) {
             throw new NoSuchFileException(tokenizerJson.toString(), null,
                     "no tokenizer.json file here; create it with LlamaTokenizerFiles.ensure() or "
                             + "BertTokenizerFiles.minilm(), or pass the path of an existing tokenizer.json file");
         }
+        InputFiles.requireRegularFile(tokenizerJson, "tokenizer.json");
+        TokenizerJsonChecks.check(tokenizerJson, readTree(tokenizerJson));
         // DJL caps maxLength at "modelMaxLength" (512 unless a tokenizer_config.json says otherwise); lift the cap
         HuggingFaceTokenizer.Builder builder = HuggingFaceTokenizer.builder(Map.of(MODEL_MAX_LENGTH, maxLength))
                 .optTokenizerPath(tokenizerJson)
@@ -116,6 +144,11 @@ public final class Tokenizers {
         } else {
             builder.optPadding(false);
         }
-        return builder.build();
+        try {
+            return builder.build();
+        } catch (RuntimeException e) { // DJL passes the Rust tokenizers library's parse error on without the file
+            throw new IOException(tokenizerJson + " is not a tokenizer.json the Hugging Face tokenizers library can"
+                    + " load: " + e.getMessage() + "; use the tokenizer.json that belongs to the model", e);
+        }
     }
 }

@@ -35,7 +35,10 @@ class TokenizersTest {
 
     @Test
     void directoryIsNotATokenizerFile() {
-        assertThrows(NoSuchFileException.class, () -> Tokenizers.load(home, 16));
+        java.nio.file.FileSystemException e = assertThrows(java.nio.file.FileSystemException.class,
+                () -> Tokenizers.load(home, 16));
+        assertTrue(e.getMessage().startsWith(home + ": is a directory, but a tokenizer.json must be a file"),
+                e.getMessage());
     }
 
     @Test

@@ -1,8 +1,7 @@
 package dev.tune4j.data.classification;
 
+import dev.tune4j.io.InputFiles;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +23,7 @@ final class DelimitedRecords {
     static List<Result> tsv(Path file) throws IOException {
         List<Result> records = new ArrayList<>();
         long line = 0;
-        for (String text : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+        for (String text : InputFiles.readUtf8(file, "TSV data file (data.path)").lines().toList()) {
             line++;
             records.add(new Result(line, List.of(text.split("\t", -1)), null));
         }
@@ -33,7 +32,7 @@ final class DelimitedRecords {
 
     /** The records of a CSV file. A malformed record gets a problem and reading resumes at the next line. */
     static List<Result> csv(Path file) throws IOException {
-        return parseCsv(Files.readString(file, StandardCharsets.UTF_8));
+        return parseCsv(InputFiles.readUtf8(file, "CSV data file (data.path)"));
     }
 
     static List<Result> parseCsv(String text) {

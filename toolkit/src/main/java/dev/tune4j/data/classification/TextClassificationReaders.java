@@ -5,8 +5,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tune4j.data.BadRows;
 import dev.tune4j.data.DataFormatException;
+import dev.tune4j.io.InputFiles;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,7 +36,7 @@ public final class TextClassificationReaders {
     public static ClassificationDataset jsonl(Path file, String textField, String labelField, BadRows badRows)
             throws IOException {
         List<TextExample> examples = new ArrayList<>();
-        try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        try (BufferedReader reader = InputFiles.newUtf8Reader(file, "JSON Lines data file (data.path)")) {
             long lineNumber = 0;
             for (String line = reader.readLine(); line != null; line = reader.readLine()) {
                 lineNumber++;
@@ -70,6 +72,8 @@ public final class TextClassificationReaders {
                 }
                 examples.add(new TextExample(text.asText(), label.asText()));
             }
+        } catch (CharacterCodingException e) {
+            throw InputFiles.notUtf8(file, "JSON Lines data file (data.path)");
         }
         return ClassificationDataset.of(file, labelField, examples, badRows.skipped());
     }

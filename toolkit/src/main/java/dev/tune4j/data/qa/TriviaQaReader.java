@@ -5,9 +5,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tune4j.data.DataFormatException;
+import dev.tune4j.io.InputFiles;
 import dev.tune4j.data.batch.LabelledSequence;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,7 +33,7 @@ public final class TriviaQaReader {
     public static List<TriviaQaExample> read(Path questionsFile, Path evidenceRoot) throws IOException {
         JsonNode root;
         try {
-            root = JSON.readTree(questionsFile.toFile());
+            root = JSON.readTree(InputFiles.readUtf8(questionsFile, "TriviaQA questions file (data.path)"));
         } catch (JsonProcessingException e) {
             long line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
             throw new DataFormatException(questionsFile, line, "malformed JSON (" + e.getOriginalMessage()
@@ -95,7 +95,7 @@ public final class TriviaQaReader {
                 throw new DataFormatException(file, 0, documentPath + ": evidence file " + document
                         + " not found; pass the folder holding the TriviaQA evidence/ (wikipedia/, web/)");
             }
-            evidence.add(Files.readString(document, StandardCharsets.UTF_8));
+            evidence.add(InputFiles.readUtf8(document, "TriviaQA evidence file"));
         }
     }
 

@@ -3,6 +3,7 @@ package dev.tune4j.model.bert;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tune4j.model.ConfigJson;
 import dev.tune4j.model.ModelConfig;
+import dev.tune4j.model.ModelSizeLimits;
 
 /**
  * BERT encoder hyper-parameters (HF {@code BertConfig}; algorithms.md §6.2): post-LN layers, exact-erf GELU,
@@ -52,6 +53,15 @@ public record BertConfig(
                 || !(attentionProbsDropoutProb >= 0 && attentionProbsDropoutProb < 1)) {
             throw new IllegalArgumentException("dropout probabilities must be in [0, 1)");
         }
+        ModelSizeLimits.checkAtMost("num_hidden_layers", numHiddenLayers, ModelSizeLimits.MAX_LAYERS);
+        ModelSizeLimits.checkAtMost("max_position_embeddings", maxPositionEmbeddings, ModelSizeLimits.MAX_POSITIONS);
+        ModelSizeLimits.checkMatrix("word_embeddings (vocab_size x hidden_size)", vocabSize, hiddenSize);
+        ModelSizeLimits.checkMatrix("position_embeddings (max_position_embeddings x hidden_size)",
+                maxPositionEmbeddings, hiddenSize);
+        ModelSizeLimits.checkMatrix("token_type_embeddings (type_vocab_size x hidden_size)", typeVocabSize,
+                hiddenSize);
+        ModelSizeLimits.checkMatrix("attention (hidden_size x hidden_size)", hiddenSize, hiddenSize);
+        ModelSizeLimits.checkMatrix("intermediate (intermediate_size x hidden_size)", intermediateSize, hiddenSize);
     }
 
     /** A small config for tests (written by the project, not a released model); dropout off. */

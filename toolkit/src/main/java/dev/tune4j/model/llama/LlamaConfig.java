@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tune4j.model.ConfigJson;
 import dev.tune4j.model.ModelConfig;
+import dev.tune4j.model.ModelSizeLimits;
 
 /**
  * Llama-2 architecture hyper-parameters (HF {@code LlamaConfig}; algorithms.md §6.1). Always read from the
@@ -60,6 +61,11 @@ public record LlamaConfig(
         if (!(rmsNormEps > 0) || !(ropeTheta > 0)) {
             throw new IllegalArgumentException("rms_norm_eps and rope_theta must be positive");
         }
+        ModelSizeLimits.checkAtMost("num_hidden_layers", numHiddenLayers, ModelSizeLimits.MAX_LAYERS);
+        ModelSizeLimits.checkAtMost("max_position_embeddings", maxPositionEmbeddings, ModelSizeLimits.MAX_POSITIONS);
+        ModelSizeLimits.checkMatrix("embed_tokens (vocab_size x hidden_size)", vocabSize, hiddenSize);
+        ModelSizeLimits.checkMatrix("q_proj (hidden_size x hidden_size)", hiddenSize, hiddenSize);
+        ModelSizeLimits.checkMatrix("mlp (intermediate_size x hidden_size)", intermediateSize, hiddenSize);
     }
 
     /** A small config for tests and the tiny pretraining recipes (written by the project, not a released model). */
