@@ -22,11 +22,24 @@ import org.junit.platform.launcher.LauncherSessionListener;
  * after starting the engine. Raw sockets are not seen; nothing in DJL's download path uses them.
  */
 public final class NetworkSentinel implements LauncherSessionListener {
+    /**
+     * Set (to {@code true}) on the command line of the forked test JVMs only, by the surefire argLine in the parent
+     * pom. A JUnit launcher session can also open inside Maven's own JVM (seen with the Jazzer fuzz execution); the
+     * sentinel must not replace Maven's proxy selector there, or every later artifact download of the build fails.
+     */
+    public static final String ENABLE_PROPERTY = "tune4j.test.network.sentinel";
     private static final Watcher WATCHER = new Watcher();
 
     @Override
     public void launcherSessionOpened(LauncherSession session) {
-        install();
+        if (Boolean.getBoolean(ENABLE_PROPERTY)) {
+            install();
+        }
+    }
+
+    /** Whether the sentinel is this JVM's proxy selector. */
+    public static boolean installed() {
+        return ProxySelector.getDefault() == WATCHER;
     }
 
     /** Installs the sentinel as the default proxy selector, once per JVM. */
