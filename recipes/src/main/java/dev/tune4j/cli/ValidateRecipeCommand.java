@@ -2,13 +2,11 @@ package dev.tune4j.cli;
 
 import dev.tune4j.recipe.LoadedRecipe;
 import dev.tune4j.recipe.Recipe;
-import dev.tune4j.recipe.RecipeProblem;
 import dev.tune4j.run.TaskData;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -30,10 +28,6 @@ import picocli.CommandLine.Spec;
         description = "Check a recipe file or built-in, with overrides, without running it: every error is listed"
                 + " with its file:line:column and key.")
 final class ValidateRecipeCommand implements Callable<Integer> {
-    /** Keys whose missing file {@link dev.tune4j.recipe.RecipeLoader} reports as a warning. */
-    private static final Set<String> MISSING_FILE_KEYS = Set.of("model.source", "model.tokenizer", "data.path",
-            "data.eval_path", "data.evidence_path");
-
     @Spec
     private CommandSpec spec;
 
@@ -48,8 +42,7 @@ final class ValidateRecipeCommand implements Callable<Integer> {
         }
         Recipe recipe = loaded.get().recipe();
         PrintWriter out = spec.commandLine().getOut();
-        List<String> missing = loaded.get().warnings().stream().map(RecipeProblem::path)
-                .filter(MISSING_FILE_KEYS::contains).distinct().toList();
+        List<String> missing = loaded.get().missingFileKeys();
         String checked;
         if (missing.isEmpty()) {
             TaskData.prepare(recipe, out);

@@ -15,4 +15,10 @@ public record LoadedRecipe(Recipe recipe, String source, List<RecipeProblem> war
     public LoadedRecipe {
         warnings = List.copyOf(warnings);
     }
+
+    /** The keys (e.g. {@code data.path}) whose file or folder this machine lacks, each once, in file order. */
+    public List<String> missingFileKeys() {
+        return warnings.stream().map(RecipeProblem::path).filter(RecipeValidator.FILE_KEYS::contains).distinct()
+                .toList();
+    }
 }

@@ -23,6 +23,9 @@ import java.util.regex.Pattern;
  * names but this machine lacks are warnings, not errors (GPU recipes point at the user's own checkpoints).
  */
 final class RecipeValidator {
+    /** The keys whose file or folder this machine may lack: a warning at one of them means the file is missing. */
+    static final Set<String> FILE_KEYS = Set.of("model.source", "model.tokenizer", "data.path", "data.eval_path",
+            "data.evidence_path");
     /** Model sources that are not paths. */
     static final String MINILM = "minilm";
     static final String TINY_LLAMA = "tiny_llama";

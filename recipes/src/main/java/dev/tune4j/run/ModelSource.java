@@ -124,12 +124,9 @@ public record ModelSource(String name, ModelConfig config, Path checkpoint, Path
                 if (!extra.isEmpty() && !allowUnexpectedTensors) {
                     throw new IllegalArgumentException("checkpoint " + weights + " holds " + extra.size()
                             + (extra.size() == 1 ? " tensor" : " tensors") + " the model has no parameter for: "
-                            + String.join(", ",
-                                    extra.subList(0, Math.min(12, extra.size())))
-                            + (extra.size() > 12 ? ", ... " + (extra.size() - 12) + " more" : "")
-                            + ". Its config.json (" + config.modelType() + ") does not describe these weights; use the"
-                            + " config that belongs to the checkpoint, or set model.allow_unexpected_tensors: true in"
-                            + " the recipe to leave them unused");
+                            + ModelWeights.abbreviate(extra) + ". Its config.json (" + config.modelType()
+                            + ") does not describe these weights; use the config that belongs to the checkpoint, or"
+                            + " set model.allow_unexpected_tensors: true in the recipe to leave them unused");
                 }
             }
         }

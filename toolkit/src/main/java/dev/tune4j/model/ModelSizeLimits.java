@@ -29,8 +29,8 @@ public final class ModelSizeLimits {
         long elements = (long) rows * columns; // two ints: cannot overflow a long
         if (elements > MAX_TENSOR_ELEMENTS) {
             throw new IllegalArgumentException(what + " would be " + rows + " x " + columns + " = " + elements
-                    + " elements, more than one tensor can hold (" + MAX_TENSOR_ELEMENTS + "); these sizes are not those of a real model: check"
-                    + " config.json");
+                    + " elements, more than one tensor can hold (" + MAX_TENSOR_ELEMENTS + "); these sizes are not"
+                    + " those of a real model: check config.json");
         }
     }
 

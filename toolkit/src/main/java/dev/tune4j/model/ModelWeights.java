@@ -220,7 +220,11 @@ public final class ModelWeights {
         return names;
     }
 
-    private static String abbreviate(List<String> names) {
+    /**
+     * Tensor names for a message: all of them up to 12, else the first 12 and how many more; the one wording of every
+     * refusal that lists tensors.
+     */
+    public static String abbreviate(List<String> names) {
         int shown = 12;
         return names.size() <= shown
                 ? String.join(", ", names)
