@@ -16,10 +16,11 @@ import java.util.OptionalDouble;
 
 /**
  * Blockwise 8-bit Adam ({@code adam8bit}) and AdamW ({@code adamw8bit}), after bitsandbytes' {@code Adam8bit} and
- * {@code AdamW8bit} (algorithms.md §3): each moment is a UINT8 code per element (signed dynamic map for the first
- * moment, unsigned for the second) and a float32 absmax per block of {@code block_size} elements, updated by
- * {@link BlockwiseAdamKernel} in place. The math per element is torch's Adam/AdamW ({@link AdamStepConstants}): Adam's
- * {@code weight_decay} is L2 added to the gradient, AdamW's is the decoupled {@code θ·(1 − lr·wd)}.
+ * {@code AdamW8bit} (Dettmers et al., "8-bit Optimizers via Block-wise Quantization", ICLR 2022): each moment is a
+ * UINT8 code per element (signed dynamic map for the first moment, unsigned for the second) and a float32 absmax per
+ * block of {@code block_size} elements, updated by {@link BlockwiseAdamKernel} in place. The math per element is
+ * torch's Adam/AdamW ({@link AdamStepConstants}): Adam's {@code weight_decay} is L2 added to the gradient, AdamW's is
+ * the decoupled {@code θ·(1 − lr·wd)}.
  *
  * <p>Options (group overrides allowed for all): {@code lr} (1e-3), {@code betas} ([0.9, 0.999]), {@code eps} (1e-8),
  * {@code weight_decay} (0 for adam8bit, 0.01 for adamw8bit), {@code block_size} (256, a power of two ≥ 64; 2048

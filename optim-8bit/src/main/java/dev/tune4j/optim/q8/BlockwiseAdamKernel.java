@@ -18,14 +18,14 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link AdamStepConstants}; the float operations are the same, in the same order, in the vector and the scalar
  * lanes, so the result does not depend on the vector width.
  *
- * <p>8-bit step, block by block (algorithms.md §3.3): dequantize both moments ({@code map[code]·absmax}, a vector
- * gather), update them and the weight in float32 and take the new per-block absmax of each moment (one pass), then
- * requantize to the nearest map value ({@link DynamicQuantizationMap#quantize}, through its branch-free
- * {@link NearestCodeTable}). The first moment gets bitsandbytes' sign guard: a strictly negative value
+ * <p>8-bit step, block by block, as bitsandbytes' blockwise kernel does it: dequantize both moments
+ * ({@code map[code]·absmax}, a vector gather), update them and the weight in float32 and take the new per-block absmax
+ * of each moment (one pass), then requantize to the nearest map value ({@link DynamicQuantizationMap#quantize},
+ * through its branch-free {@link NearestCodeTable}). The first moment gets bitsandbytes' sign guard: a strictly negative value
  * whose nearest code is +0 gets the next code down, so small negative momenta never become zero (−0.0 counts as zero
- * here, where CUDA's {@code signbit} would move it too). A block whose moment is all zero stores absmax 0 and the
- * zero code, so it dequantizes to exact zeros (bitsandbytes' PyTorch reference stores absmax 1 instead; the values are
- * the same).
+ * here, where CUDA's {@code signbit} would move it too). A block whose moment is all zero stores absmax 0 and the zero
+ * code, so it dequantizes to exact zeros (bitsandbytes' PyTorch reference stores absmax 1 instead; the values are the
+ * same).
  */
 public final class BlockwiseAdamKernel {
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
