@@ -1,9 +1,12 @@
 package dev.tune4j.optim;
 
+import java.util.List;
+import java.util.Map;
+
 /**
  * Service interface: one per optimizer id, found through {@link java.util.ServiceLoader} (a
  * {@code META-INF/services/dev.tune4j.optim.OptimizerFactory} line per implementation), so recipes select optimizers
- * by id and the toolkit never depends on the optimizer modules.
+ * by id and the toolkit never depends on the optimizer modules. Every tune4j optimizer is a {@link RuleFactory}.
  */
 public interface OptimizerFactory {
     /** The id recipes use, lower case, e.g. {@code soaa}. */
@@ -16,6 +19,14 @@ public interface OptimizerFactory {
     OptionSchema schema();
 
     /**
+     * The options accepted together with {@code options}: the same as {@link #schema()} except for a wrapper whose
+     * options depend on the rule it wraps (GaLore's {@code inner}).
+     */
+    default OptionSchema schema(Map<String, Object> options) {
+        return schema();
+    }
+
+    /**
      * Whether the optimizer updates tensors wherever they live (through engine ops). False for the Java kernels, which
      * work on zero-copy views of CPU memory ({@link TensorMemory}) and refuse GPU tensors.
      */
@@ -24,9 +35,23 @@ public interface OptimizerFactory {
     }
 
     /**
+     * Every check the optimizer's construction makes, without allocating anything: options, groups, combinations.
+     *
+     * @throws IllegalArgumentException naming every invalid or unknown option, or what does not go together
+     */
+    OptimizerPlan<?> check(OptimizerSettings settings);
+
+    /**
      * Builds an optimizer.
      *
      * @throws IllegalArgumentException naming every invalid or unknown option
      */
-    Optimizer create(OptimizerSettings settings);
+    default Optimizer create(OptimizerSettings settings) {
+        return check(settings).create(settings.totalSteps());
+    }
+
+    /** Further ids this factory registers, each a fixed setting of it (e.g. {@code galore_adamw}); none by default. */
+    default List<OptimizerFactory> aliases() {
+        return List.of();
+    }
 }

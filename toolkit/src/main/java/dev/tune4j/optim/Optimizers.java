@@ -1,5 +1,7 @@
 package dev.tune4j.optim;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
@@ -8,14 +10,18 @@ import java.util.TreeMap;
 public final class Optimizers {
     private Optimizers() {}
 
-    /** Every registered factory by id, sorted. */
+    /** Every registered factory and alias by id, sorted. */
     public static Map<String, OptimizerFactory> all() {
         Map<String, OptimizerFactory> factories = new TreeMap<>();
-        for (OptimizerFactory factory : ServiceLoader.load(OptimizerFactory.class)) {
-            OptimizerFactory previous = factories.put(factory.id(), factory);
-            if (previous != null) {
-                throw new IllegalStateException("two optimizers claim the id '" + factory.id() + "': "
-                        + previous.getClass().getName() + " and " + factory.getClass().getName());
+        for (OptimizerFactory registered : ServiceLoader.load(OptimizerFactory.class)) {
+            List<OptimizerFactory> withAliases = new ArrayList<>(List.of(registered));
+            withAliases.addAll(registered.aliases());
+            for (OptimizerFactory factory : withAliases) {
+                OptimizerFactory previous = factories.put(factory.id(), factory);
+                if (previous != null) {
+                    throw new IllegalStateException("two optimizers claim the id '" + factory.id() + "': "
+                            + previous.getClass().getName() + " and " + factory.getClass().getName());
+                }
             }
         }
         return factories;

@@ -96,7 +96,7 @@ class LoraTest {
     @Test
     void onlyAdaptersTrainAndMergedEqualsUnmerged(@TempDir Path dir) throws IOException {
         try (NDManager manager = NDManager.newBaseManager();
-                var sgd = new MomentumSgd(OptimizerSettings.of(Map.of("lr", 0.1), 20))) {
+                var sgd = MomentumSgd.of(OptimizerSettings.of(Map.of("lr", 0.1), 20))) {
             var model = adaptedCopy(manager, dir);
             Map<String, float[]> before = new HashMap<>();
             ParameterNames.of(model).forEach((n, p) -> before.put(n, p.getArray().toFloatArray()));
@@ -141,7 +141,7 @@ class LoraTest {
     @Test
     void savedAdapterHasPeftsLayoutAndLoadsBack(@TempDir Path dir) throws IOException {
         try (NDManager manager = NDManager.newBaseManager();
-                var sgd = new MomentumSgd(OptimizerSettings.of(Map.of("lr", 0.1), 5))) {
+                var sgd = MomentumSgd.of(OptimizerSettings.of(Map.of("lr", 0.1), 5))) {
             var model = adaptedCopy(manager, dir.resolve("base"));
             var step = new TrainingStep(manager, model, sgd, Double.POSITIVE_INFINITY);
             for (int i = 0; i < 5; i++) {

@@ -43,7 +43,7 @@ class OptionWordsAndResetTest {
     @Test
     void resetStateForgetsOneParameter() {
         try (NDManager manager = NDManager.newBaseManager();
-                var sgd = new MomentumSgd(OptimizerSettings.of(Map.of("lr", 1.0, "momentum", 0.5), 3))) {
+                var sgd = MomentumSgd.of(OptimizerSettings.of(Map.of("lr", 1.0, "momentum", 0.5), 3))) {
             NDArray a = manager.create(new float[] {0f});
             NDArray b = manager.create(new float[] {0f, 0f});
             sgd.step(List.of(new TrainableParameter("a", a, manager.create(new float[] {1f})),

@@ -41,7 +41,7 @@ class TrainingStepTest {
     void tinyLlamaLossFallsAndFrozenWeightsStay() {
         Engine.getInstance().setRandomSeed(42);
         try (NDManager manager = NDManager.newBaseManager();
-                var sgd = new MomentumSgd(OptimizerSettings.of(Map.of("lr", 0.05), 30))) {
+                var sgd = MomentumSgd.of(OptimizerSettings.of(Map.of("lr", 0.05), 30))) {
             var model = new LlamaForCausalLM(TINY).initialize(manager, DataType.FLOAT32);
             var frozen = ParameterNames.of(model).get("model.embed_tokens.weight");
             frozen.freeze(true);
@@ -78,7 +78,7 @@ class TrainingStepTest {
     @Test
     void divergedLossIsReportedAndNothingIsUpdated() {
         try (NDManager manager = NDManager.newBaseManager();
-                var sgd = new MomentumSgd(OptimizerSettings.of(Map.of(), 3))) {
+                var sgd = MomentumSgd.of(OptimizerSettings.of(Map.of(), 3))) {
             var model = new LlamaForCausalLM(TINY).initialize(manager, DataType.FLOAT32);
             var step = new TrainingStep(manager, model, sgd, 1.0);
             var e = assertThrows(ArithmeticException.class, () -> step.run(s -> loss(model, s).mul(Float.NaN)));
@@ -107,7 +107,7 @@ class TrainingStepTest {
         for (int variant = 0; variant < 2; variant++) {
             Engine.getInstance().setRandomSeed(7);
             try (NDManager manager = NDManager.newBaseManager();
-                    var sgd = new MomentumSgd(OptimizerSettings.of(Map.of("lr", 0.1), 1))) {
+                    var sgd = MomentumSgd.of(OptimizerSettings.of(Map.of("lr", 0.1), 1))) {
                 var model = new LlamaForCausalLM(TINY).initialize(manager, DataType.FLOAT32);
                 var step = new TrainingStep(manager, model, sgd, Double.POSITIVE_INFINITY);
                 TrainingStep.Result result = variant == 0
@@ -131,7 +131,7 @@ class TrainingStepTest {
     @Test
     void nonFiniteGradientStopsTheStepAndNamesTheParameter() {
         try (NDManager manager = NDManager.newBaseManager();
-                var sgd = new MomentumSgd(OptimizerSettings.of(Map.of("lr", 0.1), 3))) {
+                var sgd = MomentumSgd.of(OptimizerSettings.of(Map.of("lr", 0.1), 3))) {
             var model = new LlamaForCausalLM(TINY).initialize(manager, DataType.FLOAT32);
             var step = new TrainingStep(manager, model, sgd, 1.0);
             var qProj = ParameterNames.of(model).get("model.layers.0.self_attn.q_proj.weight").getArray();

@@ -5,16 +5,18 @@ import dev.tune4j.optim.OptionSchema;
 /** Adam (L2 weight decay added to the gradient) or AdamW (decoupled weight decay), with their PyTorch defaults. */
 public enum AdamFlavor {
     /** {@code torch.optim.Adam}: {@code g += wd·θ}; default weight decay 0. */
-    ADAM("adam", false, 0.0),
+    ADAM("adam", "Adam", false, 0.0),
     /** {@code torch.optim.AdamW}: {@code θ *= 1 - lr·wd} before the update; default weight decay 0.01. */
-    ADAMW("adamw", true, 0.01);
+    ADAMW("adamw", "AdamW", true, 0.01);
 
     private final String id;
+    private final String title;
     private final boolean decoupled;
     private final double defaultWeightDecay;
 
-    AdamFlavor(String id, boolean decoupled, double defaultWeightDecay) {
+    AdamFlavor(String id, String title, boolean decoupled, double defaultWeightDecay) {
         this.id = id;
+        this.title = title;
         this.decoupled = decoupled;
         this.defaultWeightDecay = defaultWeightDecay;
     }
@@ -22,6 +24,11 @@ public enum AdamFlavor {
     /** The id of the Java kernel optimizer, {@code adam} or {@code adamw}. */
     public String id() {
         return id;
+    }
+
+    /** The name in prose, {@code Adam} or {@code AdamW}. */
+    public String title() {
+        return title;
     }
 
     /** Whether weight decay is decoupled (AdamW). */

@@ -23,7 +23,7 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>{@link ScalarAdam} is the same sequence of correctly rounded float operations without the Vector API, so the two
  * agree bit for bit. The kernel does not zero the gradient (the optimizer's base class does).
  */
-final class FusedAdamKernel {
+public final class FusedAdamKernel {
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ORDER);
@@ -43,8 +43,8 @@ final class FusedAdamKernel {
      * @param m first moment, read and written
      * @param v second moment, read and written
      */
-    static void update(MemorySegment weight, MemorySegment gradient, MemorySegment m, MemorySegment v, long from,
-            long to, AdamHyperparameters step) {
+    public static void update(MemorySegment weight, MemorySegment gradient, MemorySegment m, MemorySegment v, long from,
+            long to, AdamStep step) {
         float l2 = step.l2();
         float decay = step.decayFactor();
         float beta1 = step.beta1Float();

@@ -7,11 +7,11 @@ package dev.tune4j.optim.adam;
  * <p>{@link #updateDjl} is the formula of DJL's native {@code adamUpdate} (what {@code adam_engine} and
  * {@code adamw_engine} run), which differs from PyTorch's in where eps goes; see {@link EngineAdamOptimizer}.
  */
-final class ScalarAdam {
+public final class ScalarAdam {
     private ScalarAdam() {}
 
     /** One PyTorch-semantics Adam/AdamW step over all elements, in place. */
-    static void update(float[] weight, float[] gradient, float[] m, float[] v, AdamHyperparameters step) {
+    public static void update(float[] weight, float[] gradient, float[] m, float[] v, AdamStep step) {
         float l2 = step.l2();
         float decay = step.decayFactor();
         float beta1 = step.beta1Float();
@@ -38,7 +38,7 @@ final class ScalarAdam {
      * One step of DJL's native formula, in double: Adam {@code g += wd·θ} or AdamW {@code θ -= lr·wd·θ}; the moments as
      * in PyTorch; then {@code θ -= lr·sqrt(1-β2^t)/(1-β1^t) · m / (sqrt(v) + eps)} (eps not bias-corrected).
      */
-    static void updateDjl(float[] weight, float[] gradient, float[] m, float[] v, AdamHyperparameters step) {
+    public static void updateDjl(float[] weight, float[] gradient, float[] m, float[] v, AdamStep step) {
         double lr = step.lr();
         double correctedLr = lr * Math.sqrt(1 - Math.pow(step.beta2(), step.t())) / (1 - Math.pow(step.beta1(), step.t()));
         for (int i = 0; i < weight.length; i++) {

@@ -108,7 +108,7 @@ class AdamOptimizerTest {
         try (Optimizer optimizer = create(flavor.id(), Map.of("lr", lr, "weight_decay", weightDecay,
                 "betas", List.of(0.8, 0.99), "eps", 1e-6))) {
             for (int step = 1; step <= 100; step++) {
-                AdamHyperparameters hyper = new AdamHyperparameters(lr, 0.8, 0.99, 1e-6, weightDecay,
+                AdamStep hyper = new AdamStep(lr, 0.8, 0.99, 1e-6, weightDecay,
                         flavor.decoupled(), step);
                 for (int p = 0; p < SIZES.length; p++) {
                     float[] gradient = gradientOfStep(SIZES[p], step, p);
@@ -252,7 +252,7 @@ class AdamOptimizerTest {
     private static float[] twinStep(float[] initial, float[] gradient, double lr, double weightDecay) {
         float[] weight = initial.clone();
         ScalarAdam.update(weight, gradient, new float[weight.length], new float[weight.length],
-                new AdamHyperparameters(lr, 0.9, 0.999, 1e-8, weightDecay, true, 1));
+                new AdamStep(lr, 0.9, 0.999, 1e-8, weightDecay, true, 1));
         return weight;
     }
 

@@ -62,11 +62,11 @@ class EngineAdamOptimizerTest {
         for (int p = 0; p < SIZES.length; p++) {
             torchState[p] = new float[][] {new float[SIZES[p]], new float[SIZES[p]]};
         }
-        String id = EngineAdamOptimizer.idOf(flavor);
+        String id = flavor.id() + "_engine";
         try (Optimizer optimizer = Optimizers.create(id, OptimizerSettings.of(Map.of("lr", lr, "weight_decay",
                 weightDecay, "eps", eps), 20))) {
             for (int step = 1; step <= 20; step++) {
-                AdamHyperparameters hyper = new AdamHyperparameters(lr, 0.9, 0.999, eps, weightDecay,
+                AdamStep hyper = new AdamStep(lr, 0.9, 0.999, eps, weightDecay,
                         flavor.decoupled(), step);
                 for (int p = 0; p < SIZES.length; p++) {
                     float[] gradient = gradientOfStep(SIZES[p], step, p);

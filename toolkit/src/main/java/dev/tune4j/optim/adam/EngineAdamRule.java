@@ -2,25 +2,25 @@ package dev.tune4j.optim.adam;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.types.DataType;
-import dev.tune4j.optim.AbstractOptimizer;
-import dev.tune4j.optim.OptimizerSettings;
-import dev.tune4j.optim.Options;
-import dev.tune4j.optim.TrainableParameter;
+import ai.djl.ndarray.types.Shape;
+import dev.tune4j.optim.ParameterRole;
+import dev.tune4j.optim.RuleParameter;
+import dev.tune4j.optim.StateSpec;
+import dev.tune4j.optim.UpdateRule;
 import java.util.List;
 import java.util.OptionalDouble;
 
 /**
  * The engine baselines {@code adam_engine} and {@code adamw_engine}: DJL's built-in Adam/AdamW as a DJL user gets it,
- * driven through tune4j's optimizer API, without its state leak.
+ * driven as a tune4j update rule, without its state leak.
  *
  * <p><b>How.</b> DJL's {@code ai.djl.training.optimizer.Adam/AdamW.update} call the engine kernel
  * {@code weight.getNDArrayInternal().adamUpdate(inputs [θ, g, m, v], outputs [θ], lr, lr·sqrt(1-β2^t)/(1-β1^t), wd,
  * rescaleGrad, clipGrad, β1, β2, eps, lazyUpdate, adamw)} with m and v made by {@code withDefaultState}, which
  * {@code detach()}es them so that nobody ever frees them. This class makes the same call with the same arguments, but
- * m and v come from {@link #state}, live in the optimizer's manager and are freed by {@link #close()}. rescaleGrad is
+ * m and v are the rule's declared state, live in the optimizer's state store and are freed with the optimizer. rescaleGrad is
  * 1 and clipGrad -1 (off), DJL's defaults. The native kernel (PyTorch engine) runs under no-grad, clones the gradient,
- * and zeroes {@code θ.grad} if the weight has one; the base class zeroes the passed gradient as usual.
+ * and zeroes {@code θ.grad} if the weight has one; the optimizer zeroes the passed gradient as usual.
  *
  * <p><b>Semantics versus PyTorch.</b> DJL's native update is, per element:
  *
@@ -37,45 +37,40 @@ import java.util.OptionalDouble;
  *
  * <p>Only float32 CPU tensors for now (state is created on the CPU).
  */
-public final class EngineAdamOptimizer extends AbstractOptimizer {
+final class EngineAdamRule implements UpdateRule<AdamOptions> {
     private static final float RESCALE_GRAD = 1f;
     private static final float NO_CLIPPING = -1f;
 
+    private final String id;
     private final AdamFlavor flavor;
 
-    /**
-     * Builds {@code adam_engine} or {@code adamw_engine}.
-     *
-     * @throws IllegalArgumentException naming every invalid or unknown option
-     */
-    public EngineAdamOptimizer(AdamFlavor flavor, OptimizerSettings settings) {
-        super(idOf(flavor), flavor.schema(idOf(flavor)), settings);
+    EngineAdamRule(String id, AdamFlavor flavor) {
+        this.id = id;
         this.flavor = flavor;
     }
 
-    /** The id of the engine baseline of {@code flavor}, e.g. {@code adamw_engine}. */
-    public static String idOf(AdamFlavor flavor) {
-        return flavor.id() + "_engine";
+    /** {@code m} and {@code v}, float32 of the parameter's shape, as DJL's Adam keeps them. */
+    @Override
+    public List<StateSpec> state(String name, Shape shape, ParameterRole role, AdamOptions options) {
+        return AdamRule.moments(shape);
     }
 
     @Override
-    protected void update(List<TrainableParameter> parameters, OptionalDouble loss) {
-        for (TrainableParameter parameter : parameters) {
-            AdamOptimizer.requireFloat32Cpu(id(), parameter);
+    public void step(long t, List<RuleParameter<AdamOptions>> parameters, OptionalDouble loss) {
+        for (RuleParameter<AdamOptions> parameter : parameters) {
+            AdamRule.requireFloat32Cpu(id, parameter);
         }
-        for (TrainableParameter parameter : parameters) {
-            Group group = group(parameter);
-            Options options = group.options();
-            double lr = learningRate(group);
-            double beta1 = options.pair("betas", 0);
-            double beta2 = options.pair("betas", 1);
-            double correctedLr = lr * Math.sqrt(1 - Math.pow(beta2, t)) / (1 - Math.pow(beta1, t));
+        for (RuleParameter<AdamOptions> parameter : parameters) {
+            AdamOptions options = parameter.options();
+            double lr = parameter.lr();
+            double correctedLr = lr * Math.sqrt(1 - Math.pow(options.beta2(), t)) / (1 - Math.pow(options.beta1(), t));
             NDArray weight = parameter.weight();
-            NDArray m = state(parameter, "m", DataType.FLOAT32); // first moment, shape of the parameter
-            NDArray v = state(parameter, "v", DataType.FLOAT32); // second moment, shape of the parameter
+            NDArray m = parameter.state().tensor("m"); // first moment, shape of the parameter
+            NDArray v = parameter.state().tensor("v"); // second moment, shape of the parameter
             weight.getNDArrayInternal().adamUpdate(new NDList(weight, parameter.gradient(), m, v), new NDList(weight),
-                    (float) lr, (float) correctedLr, (float) options.number("weight_decay"), RESCALE_GRAD, NO_CLIPPING,
-                    (float) beta1, (float) beta2, (float) options.number("eps"), true, flavor.decoupled());
+                    (float) lr, (float) correctedLr, (float) parameter.decayed(options.weightDecay()), RESCALE_GRAD,
+                    NO_CLIPPING, (float) options.beta1(), (float) options.beta2(), (float) options.eps(), true,
+                    flavor.decoupled());
         }
     }
 }

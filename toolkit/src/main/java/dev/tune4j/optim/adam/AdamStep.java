@@ -2,7 +2,8 @@ package dev.tune4j.optim.adam;
 
 /**
  * The scalars of one Adam/AdamW step for one parameter group, and the per-step constants the kernels derive from
- * them, each rounded to float once so that the Vector API kernel and its scalar twin use the very same numbers.
+ * them, each rounded to float once so that every kernel (the fused float32 kernel, 8-bit Adam's blockwise kernel) and
+ * the scalar twin use the very same numbers. The one home of Adam's step constants.
  *
  * @param lr learning rate of this step (base lr times the schedule's multiplier), {@code > 0}
  * @param beta1 first-moment decay in [0, 1)
@@ -12,60 +13,66 @@ package dev.tune4j.optim.adam;
  * @param decoupled true for AdamW ({@code θ *= 1 - lr·wd} before the update), false for Adam ({@code g += wd·θ})
  * @param t the step number, starting at 1
  */
-record AdamHyperparameters(double lr, double beta1, double beta2, double eps, double weightDecay, boolean decoupled,
+public record AdamStep(double lr, double beta1, double beta2, double eps, double weightDecay, boolean decoupled,
         long t) {
 
     /** Validates. */
-    AdamHyperparameters {
+    public AdamStep {
         if (!(lr >= 0) || !Double.isFinite(lr) || !(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1)
-                || !(eps >= 0) || !(weightDecay >= 0) || t < 1) {
+                || !(eps >= 0) || !Double.isFinite(eps) || !(weightDecay >= 0) || !Double.isFinite(weightDecay)
+                || t < 1) {
             throw new IllegalArgumentException("invalid Adam step: lr=" + lr + " betas=(" + beta1 + ", " + beta2
                     + ") eps=" + eps + " weight_decay=" + weightDecay + " t=" + t);
         }
     }
 
     /** {@code lr / (1 - β1^t)}: the step size of the bias-corrected first moment. */
-    float stepSize() {
+    public float stepSize() {
         return (float) (lr / (1 - Math.pow(beta1, t)));
     }
 
+    /** {@code sqrt(1 - β2^t)}: divides {@code sqrt(v)} to bias-correct it (8-bit Adam's form, as bitsandbytes). */
+    public float sqrtBiasCorrection2() {
+        return (float) Math.sqrt(1 - Math.pow(beta2, t));
+    }
+
     /** {@code 1 / sqrt(1 - β2^t)}: multiplies {@code sqrt(v)} to bias-correct it. */
-    float inverseSqrtBiasCorrection2() {
+    public float inverseSqrtBiasCorrection2() {
         return (float) (1 / Math.sqrt(1 - Math.pow(beta2, t)));
     }
 
     /** The factor AdamW multiplies the weight by before the update, {@code 1 - lr·wd}; 1 for Adam. */
-    float decayFactor() {
+    public float decayFactor() {
         return decoupled ? (float) (1 - lr * weightDecay) : 1f;
     }
 
     /** The L2 coefficient Adam adds to the gradient, {@code wd}; 0 for AdamW. */
-    float l2() {
+    public float l2() {
         return decoupled ? 0f : (float) weightDecay;
     }
 
     /** {@code β1} as float. */
-    float beta1Float() {
+    public float beta1Float() {
         return (float) beta1;
     }
 
     /** {@code 1 - β1} as float. */
-    float oneMinusBeta1() {
+    public float oneMinusBeta1() {
         return (float) (1 - beta1);
     }
 
     /** {@code β2} as float. */
-    float beta2Float() {
+    public float beta2Float() {
         return (float) beta2;
     }
 
     /** {@code 1 - β2} as float. */
-    float oneMinusBeta2() {
+    public float oneMinusBeta2() {
         return (float) (1 - beta2);
     }
 
     /** {@code eps} as float. */
-    float epsFloat() {
+    public float epsFloat() {
         return (float) eps;
     }
 }

@@ -16,8 +16,8 @@ import java.util.OptionalDouble;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The shared optimizer machinery, exercised through the momentum-SGD test fixture. */
-class AbstractOptimizerTest {
+/** The optimizer machinery around every rule, exercised through the momentum-SGD test fixture. */
+class RuleOptimizerTest {
 
     private static List<TrainableParameter> parameters(NDArray w, NDArray b, float[] gw, float[] gb) {
         NDManager m = w.getManager();
@@ -28,7 +28,7 @@ class AbstractOptimizerTest {
     @Test
     void stepsByHandWithGroupsAndZeroesGradients() {
         try (NDManager manager = NDManager.newBaseManager();
-                var sgd = new MomentumSgd(new OptimizerSettings(Map.of("lr", 0.5, "weight_decay", 0.1),
+                var sgd = MomentumSgd.of(new OptimizerSettings(Map.of("lr", 0.5, "weight_decay", 0.1),
                         List.of(new ParameterGroup("no_decay", List.of("**.bias"), Map.of("weight_decay", 0))), 10))) {
             NDArray w = manager.create(new float[] {1f, -2f});
             NDArray b = manager.create(new float[] {0.5f});
@@ -58,7 +58,7 @@ class AbstractOptimizerTest {
         float[][] gradients = {{0.3f, -0.1f}, {0.2f, 0.4f}, {-0.5f, 0.1f}, {0.05f, 0.05f}};
         float[] uninterrupted;
         try (NDManager manager = NDManager.newBaseManager();
-                var sgd = new MomentumSgd(OptimizerSettings.of(Map.of(), 4))) {
+                var sgd = MomentumSgd.of(OptimizerSettings.of(Map.of(), 4))) {
             NDArray w = manager.create(new float[] {1f, 2f});
             for (float[] g : gradients) {
                 sgd.step(List.of(new TrainableParameter("w", w, manager.create(g))), OptionalDouble.of(1));
@@ -67,14 +67,14 @@ class AbstractOptimizerTest {
         }
         try (NDManager manager = NDManager.newBaseManager()) {
             NDArray w = manager.create(new float[] {1f, 2f});
-            try (var first = new MomentumSgd(OptimizerSettings.of(Map.of(), 4))) {
+            try (var first = MomentumSgd.of(OptimizerSettings.of(Map.of(), 4))) {
                 for (int i = 0; i < 2; i++) {
                     first.step(List.of(new TrainableParameter("w", w, manager.create(gradients[i]))),
                             OptionalDouble.of(1));
                 }
                 first.saveState(dir);
             }
-            try (var resumed = new MomentumSgd(OptimizerSettings.of(Map.of(), 4))) {
+            try (var resumed = MomentumSgd.of(OptimizerSettings.of(Map.of(), 4))) {
                 resumed.loadState(dir);
                 assertEquals(2, resumed.stepCount());
                 for (int i = 2; i < 4; i++) {
@@ -89,7 +89,7 @@ class AbstractOptimizerTest {
     @Test
     void badUseIsRefused(@TempDir Path dir) {
         try (NDManager manager = NDManager.newBaseManager();
-                var sgd = new MomentumSgd(OptimizerSettings.of(Map.of(), 4))) {
+                var sgd = MomentumSgd.of(OptimizerSettings.of(Map.of(), 4))) {
             NDArray w = manager.create(new float[] {1f});
             var twice = List.of(new TrainableParameter("w", w, manager.create(new float[] {1f})),
                     new TrainableParameter("w", w, manager.create(new float[] {1f})));
@@ -100,7 +100,7 @@ class AbstractOptimizerTest {
                     manager.create(new float[] {1f, 2f})));
             assertThrows(java.nio.file.NoSuchFileException.class, () -> sgd.loadState(dir));
             var e = assertThrows(IllegalArgumentException.class,
-                    () -> new MomentumSgd(OptimizerSettings.of(Map.of("momentum", 1.5), 4)));
+                    () -> MomentumSgd.of(OptimizerSettings.of(Map.of("momentum", 1.5), 4)));
             assertTrue(e.getMessage().contains("option 'momentum' must be in [0, 1), got 1.5"), e.getMessage());
         }
     }

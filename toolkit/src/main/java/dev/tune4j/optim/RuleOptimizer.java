@@ -1,0 +1,192 @@
+package dev.tune4j.optim;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.Set;
+
+/**
+ * The one optimizer of tune4j: an {@link UpdateRule} with everything around its math. It owns the step count t, the
+ * learning-rate schedule's scale, parameter groups (resolved once per parameter), the checks of every step, gradient
+ * zeroing, the state the rule declares (allocated on first use, exact bytes), save/load and telemetry.
+ *
+ * <pre>
+ * step(parameters, loss):  check names and loss -> t += 1
+ *                          -> rule.step(t, [name, role, weight, gradient, group options, lr·scale, state] ..., loss)
+ *                          -> zero every gradient
+ * </pre>
+ *
+ * @param <O> the rule's options record
+ */
+public final class RuleOptimizer<O extends RuleOptions> implements Optimizer {
+    private static final ObjectMapper JSON = StateFiles.mapper();
+
+    private final OptimizerPlan<O> plan;
+    private final UpdateRule<O> rule;
+    private final StateStore store = new StateStore();
+    private final Map<String, Resolved<O>> resolved = new HashMap<>();
+    private long t;
+    private double learningRateScale = 1;
+
+    /** A parameter's group options and the state its rule declares for it at its shape. */
+    private record Resolved<O extends RuleOptions>(O options, Shape shape, ParameterRole role, List<StateSpec> specs) {}
+
+    /** The optimizer of {@code plan} running {@code rule}. */
+    RuleOptimizer(OptimizerPlan<O> plan, UpdateRule<O> rule) {
+        this.plan = plan;
+        this.rule = rule;
+    }
+
+    @Override
+    public String id() {
+        return plan.id();
+    }
+
+    /** The rule (for its own accessors, e.g. SOAA's dt). */
+    public UpdateRule<O> rule() {
+        return rule;
+    }
+
+    /** The checked settings this optimizer was built from. */
+    public OptimizerPlan<O> plan() {
+        return plan;
+    }
+
+    @Override
+    public void step(List<TrainableParameter> parameters, OptionalDouble loss) {
+        Set<String> seen = new HashSet<>();
+        for (TrainableParameter parameter : parameters) {
+            if (!seen.add(parameter.name())) {
+                throw new IllegalArgumentException("parameter '" + parameter.name() + "' was passed twice");
+            }
+        }
+        if (loss.isPresent() && !Double.isFinite(loss.getAsDouble())) {
+            throw new IllegalArgumentException("loss is " + loss.getAsDouble() + "; stop the run instead of stepping");
+        }
+        t++;
+        List<RuleParameter<O>> forRule = new ArrayList<>(parameters.size());
+        for (TrainableParameter parameter : parameters) {
+            Resolved<O> of = resolve(parameter);
+            forRule.add(new RuleParameter<>(parameter.name(), parameter.role(), parameter.weight(),
+                    parameter.gradient(), of.options(), of.options().lr() * learningRateScale, true,
+                    new RuleState(store, parameter.name(), "", of.specs())));
+        }
+        rule.step(t, forRule, loss);
+        for (TrainableParameter parameter : parameters) {
+            zero(parameter.gradient());
+        }
+    }
+
+    /** The state of {@code parameter} as its rule declares it (for readers such as reports and notebooks). */
+    public RuleState state(TrainableParameter parameter) {
+        return new RuleState(store, parameter.name(), "", resolve(parameter).specs());
+    }
+
+    /** The options of {@code parameter}'s group. */
+    public O options(TrainableParameter parameter) {
+        return resolve(parameter).options();
+    }
+
+    private Resolved<O> resolve(TrainableParameter parameter) {
+        Shape shape = parameter.weight().getShape();
+        Resolved<O> known = resolved.get(parameter.name());
+        if (known == null || !known.shape().equals(shape) || known.role() != parameter.role()) {
+            O options = plan.groupOf(parameter).options();
+            known = new Resolved<>(options, shape, parameter.role(),
+                    List.copyOf(rule.state(parameter.name(), shape, parameter.role(), options)));
+            resolved.put(parameter.name(), known);
+        }
+        return known;
+    }
+
+    @Override
+    public long stepCount() {
+        return t;
+    }
+
+    @Override
+    public void setLearningRateScale(double scale) {
+        if (!(scale >= 0) || Double.isInfinite(scale)) {
+            throw new IllegalArgumentException("learning-rate scale must be finite and >= 0, got " + scale);
+        }
+        this.learningRateScale = scale;
+    }
+
+    @Override
+    public double learningRate() {
+        return plan.options().lr() * learningRateScale;
+    }
+
+    @Override
+    public long stateBytes() {
+        return store.bytes();
+    }
+
+    @Override
+    public Map<String, Double> telemetry() {
+        return rule.telemetry();
+    }
+
+    @Override
+    public void resetState(String parameterName) {
+        store.forget(parameterName);
+    }
+
+    @Override
+    public void saveState(Path directory) throws IOException {
+        Files.createDirectories(directory);
+        store.save(directory.resolve(StateFiles.TENSORS), Map.of("optimizer", id()));
+        ObjectNode json = JSON.createObjectNode();
+        json.put("optimizer", id());
+        json.put("t", t);
+        json.put("learning_rate_scale", learningRateScale);
+        ObjectNode scalars = json.putObject("scalars");
+        rule.scalars().forEach(scalars::put);
+        json.set("options", JSON.valueToTree(plan.parsed().asMap()));
+        StateFiles.writeJson(directory, json);
+    }
+
+    @Override
+    public void loadState(Path directory) throws IOException {
+        JsonNode json = StateFiles.readJson(directory);
+        String savedId = json.path("optimizer").asText();
+        if (!savedId.equals(id())) {
+            throw new IOException(directory.resolve(StateFiles.JSON_FILE) + " holds state of optimizer '" + savedId
+                    + "', not '" + id() + "'");
+        }
+        Map<String, Double> scalars = new LinkedHashMap<>();
+        json.path("scalars").properties().forEach(e -> scalars.put(e.getKey(), e.getValue().asDouble()));
+        rule.restoreScalars(scalars);
+        store.load(directory.resolve(StateFiles.TENSORS));
+        t = json.path("t").asLong();
+        learningRateScale = json.path("learning_rate_scale").asDouble(1);
+    }
+
+    /** Writes zeros over {@code gradient} (NaN-safe, unlike subtracting it from itself). */
+    private static void zero(NDArray gradient) {
+        if (gradient.getDevice().getDeviceType().equals(Device.Type.CPU)) {
+            TensorMemory.of(gradient).fill((byte) 0);
+        } else {
+            gradient.set(new NDIndex("..."), 0);
+        }
+    }
+
+    @Override
+    public void close() {
+        store.close();
+    }
+}

@@ -1,0 +1,31 @@
+package dev.tune4j.optim;
+
+import ai.djl.ndarray.NDArray;
+
+/**
+ * One parameter as an {@link UpdateRule} sees it in one step.
+ *
+ * @param name the parameter's name (its state is saved under it)
+ * @param role what the parameter is for in its model
+ * @param weight the array to update in place
+ * @param gradient this step's gradient, same shape (the optimizer zeroes it afterwards, not the rule)
+ * @param options the options of the parameter's group
+ * @param lr this step's learning rate: the group's {@code lr} times the schedule's scale
+ * @param decay whether the rule applies its weight decay here; false where a wrapper (GaLore) steps a projected
+ *     gradient and decays the real weight itself
+ * @param state the parameter's state tensors, as the rule declared them
+ * @param <O> the rule's options type
+ */
+public record RuleParameter<O extends RuleOptions>(String name, ParameterRole role, NDArray weight, NDArray gradient,
+        O options, double lr, boolean decay, RuleState state) {
+
+    /** Number of elements. */
+    public long size() {
+        return weight.size();
+    }
+
+    /** {@code weightDecay} where this parameter is decayed, else 0. */
+    public double decayed(double weightDecay) {
+        return decay ? weightDecay : 0;
+    }
+}
