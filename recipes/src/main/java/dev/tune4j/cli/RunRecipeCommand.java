@@ -72,7 +72,7 @@ final class RunRecipeCommand implements Callable<Integer> {
                 String config = RecipeWriter.toYaml(recipe.withOnly(runVariant.name(), runSeed));
                 RecipeRunner.Outcome outcome;
                 try {
-                    outcome = runner.run(runVariant, runSeed, config);
+                    outcome = runner.run(runVariant, loaded.get().optimizer(runVariant), runSeed, config);
                 } catch (RuntimeException e) {
                     if (recipe.variants().size() * recipe.seeds().size() == 1) {
                         throw e;

@@ -44,6 +44,11 @@ final class KeyLocations {
         }
     }
 
+    /** Whether {@code path} itself was in the recipe (not defaulted). */
+    boolean has(String path) {
+        return locations.containsKey(path);
+    }
+
     /** Whether {@code path} or one of its ancestors failed to bind (its value is a placeholder). */
     boolean failed(String path) {
         for (String at = path; ; at = parent(at)) {

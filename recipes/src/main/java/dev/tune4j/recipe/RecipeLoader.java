@@ -1,10 +1,12 @@
 package dev.tune4j.recipe;
 
 import dev.tune4j.io.InputFiles;
+import dev.tune4j.optim.OptimizerPlan;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Loads a recipe by built-in name or file path: reads the YAML with locations, applies {@code key=value} overrides
@@ -62,13 +64,14 @@ public final class RecipeLoader {
         YamlNode root = RecipeOverrides.apply(YamlReader.read(yaml, fileName), overrides, problems);
         KeyLocations locations = new KeyLocations();
         Recipe recipe = new RecordBinder(problems, locations).bindRecord(root, Recipe.class, "");
+        Map<VariantSpec, OptimizerPlan<?>> optimizers = Map.of();
         if (recipe != null) {
-            RecipeValidator.validate(recipe, locations, problems);
+            optimizers = RecipeValidator.validate(recipe, locations, problems);
         }
         problems.throwIfErrors();
         if (recipe.outputDir() == null) {
             recipe = recipe.withOutputDir(DEFAULT_OUTPUT_PARENT + "/" + recipe.name());
         }
-        return new LoadedRecipe(recipe, source, problems.warnings());
+        return new LoadedRecipe(recipe, source, problems.warnings(), optimizers);
     }
 }

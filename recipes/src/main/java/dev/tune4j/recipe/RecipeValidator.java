@@ -1,9 +1,7 @@
 package dev.tune4j.recipe;
 
 import dev.tune4j.model.ModelConfig;
-import dev.tune4j.optim.OptimizerFactory;
-import dev.tune4j.optim.Optimizers;
-import dev.tune4j.optim.OptionSchema;
+import dev.tune4j.optim.OptimizerPlan;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,16 +40,21 @@ final class RecipeValidator {
     private final Recipe recipe;
     private final KeyLocations locations;
     private final ProblemCollector problems;
-    private final Map<String, OptimizerFactory> optimizers = Optimizers.all();
+    private final VariantOptimizerChecks optimizerChecks;
 
     private RecipeValidator(Recipe recipe, KeyLocations locations, ProblemCollector problems) {
         this.recipe = recipe;
         this.locations = locations;
         this.problems = problems;
+        this.optimizerChecks = new VariantOptimizerChecks(recipe, locations, problems);
     }
 
-    /** Checks {@code recipe} (possibly with placeholders where binding failed) and reports to {@code problems}. */
-    static void validate(Recipe recipe, KeyLocations locations, ProblemCollector problems) {
+    /**
+     * Checks {@code recipe} (possibly with placeholders where binding failed) and reports to {@code problems}.
+     *
+     * @return the checked optimizer plans of the variants whose optimizer settings passed
+     */
+    static Map<VariantSpec, OptimizerPlan<?>> validate(Recipe recipe, KeyLocations locations, ProblemCollector problems) {
         RecipeValidator validator = new RecipeValidator(recipe, locations, problems);
         validator.top();
         validator.schedule();
@@ -63,6 +66,7 @@ final class RecipeValidator {
         }
         validator.lora();
         validator.variants();
+        return validator.optimizerChecks.plans();
     }
 
     private static Map<String, Task> orderedTasks() {
@@ -307,75 +311,7 @@ final class RecipeValidator {
             if (variant.lora() && recipe.lora() == null && !locations.failed("lora")) {
                 error(path + ".lora", "'lora: true' needs a top-level lora block (rank, alpha, target_modules)");
             }
-            variant(variant, path);
-        }
-    }
-
-    private void variant(VariantSpec variant, String path) {
-        if (variant.optimizer() == null) {
-            return;
-        }
-        OptimizerFactory factory = optimizers.get(variant.optimizer());
-        if (factory == null) {
-            error(path + ".optimizer", "unknown optimizer '" + variant.optimizer() + "'"
-                    + DidYouMean.closest(variant.optimizer(), optimizers.keySet())
-                            .map(match -> " (did you mean '" + match + "'?)").orElse("")
-                    + "; known: " + String.join(", ", optimizers.keySet()));
-            return;
-        }
-        if ("gpu".equals(recipe.device()) && !factory.updatesGpuTensors()) {
-            warning(path + ".optimizer", "'" + variant.optimizer() + "' updates weights with Java kernels on CPU"
-                    + " memory and stops at the first step on a GPU; today only "
-                    + String.join(", ", optimizers.values().stream().filter(OptimizerFactory::updatesGpuTensors)
-                            .map(OptimizerFactory::id).sorted().toList())
-                    + " update GPU tensors");
-        }
-        OptionSchema schema = factory.schema();
-        String where = "variant '" + variant.name() + "'";
-        options(schema, variant.options(), path + ".options", where);
-        List<ParameterGroupSpec> groups = variant.paramGroups();
-        if (groups == null) {
-            return;
-        }
-        Map<String, Integer> firstIndex = new HashMap<>();
-        for (int g = 0; g < groups.size(); g++) {
-            ParameterGroupSpec group = groups.get(g);
-            if (group == null) {
-                continue;
-            }
-            String groupPath = KeyLocations.item(path + ".param_groups", g);
-            if (group.name() != null) {
-                if (group.name().isBlank()) {
-                    error(groupPath + ".name", "must not be blank");
-                } else if (firstIndex.putIfAbsent(group.name(), g) != null) {
-                    error(groupPath + ".name", "duplicate group name '" + group.name() + "' in " + where);
-                }
-            }
-            if (group.match() != null) {
-                if (group.match().isEmpty()) {
-                    error(groupPath + ".match", "needs at least one glob (e.g. '**.bias')");
-                }
-                for (int m = 0; m < group.match().size(); m++) {
-                    if (group.match().get(m) != null && group.match().get(m).isBlank()) {
-                        error(KeyLocations.item(groupPath + ".match", m), "a glob must not be blank");
-                    }
-                }
-            }
-            options(schema, group.options(), groupPath + ".options", "group '" + group.name() + "' of " + where);
-        }
-    }
-
-    /** Each option on its own, so that every problem points at that option's line. */
-    private void options(OptionSchema schema, Map<String, Object> options, String path, String where) {
-        if (options == null || locations.failed(path)) {
-            return;
-        }
-        for (Map.Entry<String, Object> option : options.entrySet()) {
-            try {
-                schema.parse(Map.of(option.getKey(), option.getValue()), where);
-            } catch (IllegalArgumentException e) {
-                error(KeyLocations.child(path, option.getKey()), e.getMessage());
-            }
+            optimizerChecks.check(variant, path);
         }
     }
 

@@ -1,5 +1,8 @@
 package dev.tune4j.recipe;
 
+import dev.tune4j.optim.OptimizerSettings;
+import dev.tune4j.optim.ParameterGroup;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -17,4 +20,14 @@ public record VariantSpec(
         String optimizer,
         @DefaultValue("{}") Map<String, Object> options,
         @DefaultValue("[]") List<ParameterGroupSpec> paramGroups,
-        @DefaultValue("false") boolean lora) {}
+        @DefaultValue("false") boolean lora) {
+
+    /** The optimizer settings of this variant for a run of {@code totalSteps} optimizer steps. */
+    public OptimizerSettings optimizerSettings(long totalSteps) {
+        List<ParameterGroup> groups = new ArrayList<>();
+        for (int i = 0; i < paramGroups.size(); i++) {
+            groups.add(paramGroups.get(i).toGroup(i));
+        }
+        return new OptimizerSettings(options, groups, totalSteps);
+    }
+}

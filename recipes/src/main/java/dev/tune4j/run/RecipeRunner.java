@@ -8,10 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tune4j.metrics.ProcessMemory;
 import dev.tune4j.model.nn.ParameterNames;
 import dev.tune4j.optim.Optimizer;
-import dev.tune4j.optim.OptimizerSettings;
-import dev.tune4j.optim.Optimizers;
-import dev.tune4j.optim.ParameterGroup;
-import dev.tune4j.recipe.ParameterGroupSpec;
+import dev.tune4j.optim.OptimizerPlan;
 import dev.tune4j.recipe.Recipe;
 import dev.tune4j.recipe.VariantSpec;
 import dev.tune4j.report.RunStatus;
@@ -82,9 +79,13 @@ public final class RecipeRunner {
     /**
      * Trains {@code variant} with {@code seed}, replacing what an earlier run left in its directory.
      *
+     * @param optimizerPlan the variant's optimizer settings as checked when the recipe was loaded
+     *     ({@link dev.tune4j.recipe.LoadedRecipe#optimizer}); the optimizer is built from it, options are not parsed
+     *     again
      * @param resolvedConfig the YAML text saved as the run's {@value MetricKeys#CONFIG_FILE}
      */
-    public Outcome run(VariantSpec variant, int seed, String resolvedConfig) throws IOException {
+    public Outcome run(VariantSpec variant, OptimizerPlan<?> optimizerPlan, int seed, String resolvedConfig)
+            throws IOException {
         Path directory = RunLayout.runDirectory(outputDir, variant.name(), seed);
         Files.createDirectories(directory);
         Files.deleteIfExists(directory.resolve(MetricKeys.SUMMARY_FILE));
@@ -110,7 +111,7 @@ public final class RecipeRunner {
             buildingModel = false;
             long totalParameters = ParameterNames.of(model).values().stream()
                     .mapToLong(p -> p.getArray().size()).sum();
-            try (Optimizer optimizer = Optimizers.create(variant.optimizer(), settings(variant, totalSteps))) {
+            try (Optimizer optimizer = optimizerPlan.create(totalSteps)) {
                 double clipping = recipe.gradientClipping() > 0 ? recipe.gradientClipping() : Double.POSITIVE_INFINITY;
                 TrainingStep step = new TrainingStep(manager, model, optimizer, clipping);
                 summary.put("trainable_parameters", step.trainableParameterCount());
@@ -211,15 +212,5 @@ public final class RecipeRunner {
             line.put(MetricKeys.GPU_USED_BYTES, gpu.getAsLong());
         }
         return line;
-    }
-
-    private static OptimizerSettings settings(VariantSpec variant, long totalSteps) {
-        List<ParameterGroup> groups = new ArrayList<>();
-        for (int i = 0; i < variant.paramGroups().size(); i++) {
-            ParameterGroupSpec group = variant.paramGroups().get(i);
-            groups.add(new ParameterGroup(group.name() == null ? "group " + i : group.name(), group.match(),
-                    group.options() == null ? Map.of() : group.options()));
-        }
-        return new OptimizerSettings(variant.options(), groups, totalSteps);
     }
 }
