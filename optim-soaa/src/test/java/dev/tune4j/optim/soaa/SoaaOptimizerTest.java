@@ -12,9 +12,11 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.tune4j.optim.Optimizer;
+import dev.tune4j.optim.OptimizerFactory;
 import dev.tune4j.optim.OptimizerSettings;
 import dev.tune4j.optim.Optimizers;
 import dev.tune4j.optim.ParameterGroup;
+import dev.tune4j.optim.RuleOptimizer;
 import dev.tune4j.optim.TrainableParameter;
 import dev.tune4j.testing.DeterministicTensors;
 import java.nio.file.Path;
@@ -65,6 +67,11 @@ class SoaaOptimizerTest {
         return SoaaTensors.roundedToFloat(values);
     }
 
+    /** SOAA with {@code settings}, as a run builds it. */
+    private static Optimizer soaa(OptimizerSettings settings) {
+        return new SoaaFactory().create(settings);
+    }
+
     private static Map<String, Object> options(boolean centered, boolean sumOfRatios) {
         return Map.of("lr", LR, "weight_decay", WEIGHT_DECAY,
                 "fisher_variance", centered ? "centered" : "s_hat",
@@ -98,7 +105,7 @@ class SoaaOptimizerTest {
         double maxScalarError = 0;
         double fisherFractionSeen = 0;
         try (NDManager manager = NDManager.newBaseManager();
-                Optimizer optimizer = new SoaaOptimizer(OptimizerSettings.of(options(centered, sumOfRatios),
+                Optimizer optimizer = soaa(OptimizerSettings.of(options(centered, sumOfRatios),
                         TOTAL_STEPS))) {
             List<TrainableParameter> parameters = parameters(manager, SIZES);
             for (int step = 0; step < 100; step++) {
@@ -139,7 +146,7 @@ class SoaaOptimizerTest {
     @Test
     void withoutLossDtPrAndLossAverageStayButWeightsMove() {
         try (NDManager manager = NDManager.newBaseManager();
-                Optimizer optimizer = new SoaaOptimizer(OptimizerSettings.of(options(false, false), 10))) {
+                Optimizer optimizer = soaa(OptimizerSettings.of(options(false, false), 10))) {
             List<TrainableParameter> parameters = parameters(manager, new int[] {7, 33});
             for (int step = 0; step < 3; step++) {
                 setGradients(parameters, step);
@@ -162,7 +169,7 @@ class SoaaOptimizerTest {
     @Test
     void gradientsAreZeroAfterStep() {
         try (NDManager manager = NDManager.newBaseManager();
-                Optimizer optimizer = new SoaaOptimizer(OptimizerSettings.of(Map.of(), 5))) {
+                Optimizer optimizer = soaa(OptimizerSettings.of(Map.of(), 5))) {
             List<TrainableParameter> parameters = parameters(manager, SIZES);
             setGradients(parameters, 0);
             optimizer.step(parameters, OptionalDouble.of(1));
@@ -177,7 +184,7 @@ class SoaaOptimizerTest {
     @CsvSource({"s_hat,8", "centered,12"})
     void stateBytesPerParameter(String variance, long bytesPerParameter) {
         try (NDManager manager = NDManager.newBaseManager();
-                Optimizer optimizer = new SoaaOptimizer(OptimizerSettings.of(Map.of("fisher_variance", variance),
+                Optimizer optimizer = soaa(OptimizerSettings.of(Map.of("fisher_variance", variance),
                         5))) {
             List<TrainableParameter> parameters = parameters(manager, SIZES);
             setGradients(parameters, 0);
@@ -191,24 +198,24 @@ class SoaaOptimizerTest {
     void optionErrorsNameTheOption() {
         for (double gamma : new double[] {0, 1, 1.5, -0.1}) {
             var error = assertThrows(IllegalArgumentException.class,
-                    () -> new SoaaOptimizer(OptimizerSettings.of(Map.of("gamma", gamma), 10)));
+                    () -> soaa(OptimizerSettings.of(Map.of("gamma", gamma), 10)));
             assertTrue(error.getMessage().contains("'gamma'") && error.getMessage().contains("(0, 1)"),
                     error.getMessage());
         }
         var unknown = assertThrows(IllegalArgumentException.class,
-                () -> new SoaaOptimizer(OptimizerSettings.of(Map.of("gama", 0.1), 10)));
+                () -> soaa(OptimizerSettings.of(Map.of("gama", 0.1), 10)));
         assertTrue(unknown.getMessage().contains("unknown option 'gama'"), unknown.getMessage());
         var word = assertThrows(IllegalArgumentException.class,
-                () -> new SoaaOptimizer(OptimizerSettings.of(Map.of("fisher_sum", "sum_of_ratio"), 10)));
+                () -> soaa(OptimizerSettings.of(Map.of("fisher_sum", "sum_of_ratio"), 10)));
         assertTrue(word.getMessage().contains("'fisher_sum'") && word.getMessage().contains("sum_of_ratios"),
                 word.getMessage());
         var variance = assertThrows(IllegalArgumentException.class,
-                () -> new SoaaOptimizer(OptimizerSettings.of(Map.of("fisher_variance", "tadam"), 10)));
+                () -> soaa(OptimizerSettings.of(Map.of("fisher_variance", "tadam"), 10)));
         assertTrue(variance.getMessage().contains("'fisher_variance'"), variance.getMessage());
         var dt0 = assertThrows(IllegalArgumentException.class,
-                () -> new SoaaOptimizer(OptimizerSettings.of(Map.of("dt0", 0), 10)));
+                () -> soaa(OptimizerSettings.of(Map.of("dt0", 0), 10)));
         assertTrue(dt0.getMessage().contains("'dt0'"), dt0.getMessage());
-        var grouped = assertThrows(IllegalArgumentException.class, () -> new SoaaOptimizer(new OptimizerSettings(
+        var grouped = assertThrows(IllegalArgumentException.class, () -> soaa(new OptimizerSettings(
                 Map.of(), List.of(new ParameterGroup("bias", List.of("**.bias"), Map.of("gamma", 0.1))), 10)));
         assertTrue(grouped.getMessage().contains("'gamma'") && grouped.getMessage().contains("'bias'"),
                 grouped.getMessage());
@@ -217,7 +224,7 @@ class SoaaOptimizerTest {
     @Test
     void registeredUnderItsId() {
         try (Optimizer optimizer = Optimizers.create("soaa", OptimizerSettings.of(Map.of(), 10))) {
-            assertInstanceOf(SoaaOptimizer.class, optimizer);
+            assertInstanceOf(SoaaRule.class, assertInstanceOf(RuleOptimizer.class, optimizer).rule());
             assertEquals("soaa", optimizer.id());
         }
         assertTrue(Optimizers.factory("soaa").schema().names().containsAll(List.of("lr", "betas", "gamma", "eps",
@@ -225,9 +232,31 @@ class SoaaOptimizerTest {
     }
 
     @Test
+    void checkRefusesAGroupOverridingAGlobalOptionAsTheRunDid() {
+        OptimizerSettings settings = new OptimizerSettings(Map.of(), List.of(new ParameterGroup("bias",
+                List.of("**.bias"), Map.of("lr", 1e-4, "betas", List.of(0.8, 0.99)))), 10);
+        String expected = "soaa option 'betas' in group 'bias' is optimizer-wide (one trust region for all"
+                + " parameters); set it at the top level, groups may only override [lr, weight_decay]";
+        OptimizerFactory factory = Optimizers.factory("soaa");
+        // check parses and checks only: it builds no optimizer, so nothing is allocated and no step runs
+        var checked = assertThrows(IllegalArgumentException.class, () -> factory.check(settings));
+        assertEquals(expected, checked.getMessage());
+        var run = assertThrows(IllegalArgumentException.class, () -> Optimizers.create("soaa", settings));
+        assertEquals(checked.getMessage(), run.getMessage());
+        // an unknown name in a group is still the schema's error, not this one
+        var unknown = assertThrows(IllegalArgumentException.class, () -> factory.check(new OptimizerSettings(
+                Map.of(), List.of(new ParameterGroup("bias", List.of("**.bias"), Map.of("bettas", 0.5))), 10)));
+        assertTrue(unknown.getMessage().contains("unknown option 'bettas'"), unknown.getMessage());
+        // lr and weight_decay are a group's to set
+        var plan = factory.check(new OptimizerSettings(Map.of(), List.of(new ParameterGroup("bias",
+                List.of("**.bias"), Map.of("lr", 1e-4, "weight_decay", 0))), 10));
+        assertEquals(1e-4, plan.groups().getFirst().options().lr());
+    }
+
+    @Test
     void rejectsNonFloat32ParametersByName() {
         try (NDManager manager = NDManager.newBaseManager();
-                Optimizer optimizer = new SoaaOptimizer(OptimizerSettings.of(Map.of(), 10))) {
+                Optimizer optimizer = soaa(OptimizerSettings.of(Map.of(), 10))) {
             NDArray weight = manager.zeros(new Shape(3), DataType.FLOAT64);
             NDArray gradient = manager.zeros(new Shape(3), DataType.FLOAT64);
             var error = assertThrows(IllegalArgumentException.class, () -> optimizer.step(
@@ -248,7 +277,7 @@ class SoaaOptimizerTest {
         double[][] theta = {initialWeight(0, sizes[0]), initialWeight(1, sizes[1])};
         double[][] singleLrTheta = {initialWeight(0, sizes[0]), initialWeight(1, sizes[1])};
         try (NDManager manager = NDManager.newBaseManager();
-                Optimizer optimizer = new SoaaOptimizer(new OptimizerSettings(options(false, false), groups,
+                Optimizer optimizer = soaa(new OptimizerSettings(options(false, false), groups,
                         TOTAL_STEPS))) {
             List<TrainableParameter> parameters = parameters(manager, sizes);
             for (int step = 0; step < 5; step++) {
@@ -282,7 +311,7 @@ class SoaaOptimizerTest {
         Map<String, Double> uninterruptedTelemetry;
         float[][] atSave = new float[sizes.length][];
         try (NDManager manager = NDManager.newBaseManager();
-                Optimizer optimizer = new SoaaOptimizer(OptimizerSettings.of(options, 12))) {
+                Optimizer optimizer = soaa(OptimizerSettings.of(options, 12))) {
             List<TrainableParameter> parameters = parameters(manager, sizes);
             for (int step = 0; step < 8; step++) {
                 if (step == 4) {
@@ -321,13 +350,13 @@ class SoaaOptimizerTest {
     @Test
     void loadingStateOfAnotherVariantFails(@TempDir Path directory) throws Exception {
         try (NDManager manager = NDManager.newBaseManager();
-                Optimizer optimizer = new SoaaOptimizer(OptimizerSettings.of(Map.of(), 10))) {
+                Optimizer optimizer = soaa(OptimizerSettings.of(Map.of(), 10))) {
             List<TrainableParameter> parameters = parameters(manager, new int[] {7});
             setGradients(parameters, 0);
             optimizer.step(parameters, OptionalDouble.of(1));
             optimizer.saveState(directory);
         }
-        try (Optimizer centered = new SoaaOptimizer(OptimizerSettings.of(Map.of("fisher_variance", "centered"), 10))) {
+        try (Optimizer centered = soaa(OptimizerSettings.of(Map.of("fisher_variance", "centered"), 10))) {
             var error = assertThrows(IllegalArgumentException.class, () -> centered.loadState(directory));
             assertTrue(error.getMessage().contains("fisher_variance s_hat"), error.getMessage());
         }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.tune4j.optim.Optimizer;
 import dev.tune4j.optim.OptimizerSettings;
 import dev.tune4j.optim.TrainableParameter;
 import java.util.List;
@@ -105,7 +106,7 @@ class SoaaSpecVectorsTest {
         options.putAll(Map.of("lr", 1e-3, "betas", List.of(0.9, 0.999), "gamma", 0.25, "eps", 1e-8,
                 "weight_decay", 0.01));
         try (NDManager manager = NDManager.newBaseManager();
-                SoaaOptimizer optimizer = new SoaaOptimizer(OptimizerSettings.of(options, 10))) {
+                Optimizer optimizer = new SoaaFactory().create(OptimizerSettings.of(options, 10))) {
             TrainableParameter w = SoaaTensors.parameter(manager, "w", SoaaTensors.toFloats(W0), new Shape(2, 2));
             TrainableParameter b = SoaaTensors.parameter(manager, "b", SoaaTensors.toFloats(B0), new Shape(1));
             for (int step = 0; step < 3; step++) {

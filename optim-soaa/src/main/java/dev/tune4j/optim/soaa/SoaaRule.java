@@ -3,19 +3,19 @@ package dev.tune4j.optim.soaa;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
-import dev.tune4j.optim.AbstractOptimizer;
+import ai.djl.ndarray.types.Shape;
 import dev.tune4j.optim.OptimizerSettings;
-import dev.tune4j.optim.OptionSchema;
-import dev.tune4j.optim.ParameterGroup;
+import dev.tune4j.optim.ParameterRole;
+import dev.tune4j.optim.RuleParameter;
+import dev.tune4j.optim.StateSpec;
 import dev.tune4j.optim.TensorMemory;
-import dev.tune4j.optim.TrainableParameter;
+import dev.tune4j.optim.UpdateRule;
 import java.lang.foreign.MemorySegment;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalDouble;
-import java.util.Set;
 
 /**
  * SOAA (Vo &amp; Vo, arXiv 2410.02293, Algorithm 1): Adam whose denominator is the larger of a scaled diagonal Fisher
@@ -36,7 +36,8 @@ import java.util.Set;
  * </pre>
  * State: m and s per element (float32, 8 bytes per parameter; 12 with {@code fisher_variance: centered}); dt, pr,
  * l_avg and t are single optimizer-wide doubles (dt starts at {@code dt0}, pr and l_avg at 0). T is the run's total
- * optimizer steps ({@link OptimizerSettings#totalSteps()}); after T the formulas keep running.
+ * optimizer steps ({@link OptimizerSettings#totalSteps()}, handed to {@link SoaaFactory#rule}); after T the formulas
+ * keep running.
  *
  * <p><b>Where this reading differs from the printed algorithm.</b> Algorithm 1 uses v̂ in F and pr but never defines
  * it (it initialises a v that no line updates); here v̂ = ŝ, as in the two independent third-party readings (the nadir
@@ -52,28 +53,27 @@ import java.util.Set;
  *
  * <p>Without a loss ({@link OptionalDouble#empty()}) the step still moves θ with the current dt, and dt, pr and l_avg
  * stay as they are. Weights, gradients and state must be float32 CPU tensors: both memory passes are Java Vector API
- * kernels over their memory in place. Options: {@code lr} 1e-3, {@code betas} (0.9, 0.999), {@code gamma} 0.25 in
- * (0, 1), {@code eps} 1e-8, {@code weight_decay} 0, {@code dt0} 1, {@code fisher_variance} s_hat | centered,
- * {@code fisher_sum} ratio_of_sums | sum_of_ratios; only {@code lr} and {@code weight_decay} may differ between
- * parameter groups.
+ * kernels over their memory in place. A parameter whose wrapper decays the weight itself ({@link RuleParameter#decay()}
+ * false, GaLore's projected parameters) gets λ_g = 0 here.
+ *
+ * <p>Options ({@link SoaaOptions}): {@code lr} 1e-3, {@code betas} (0.9, 0.999), {@code gamma} 0.25 in (0, 1),
+ * {@code eps} 1e-8, {@code weight_decay} 0, {@code dt0} 1, {@code fisher_variance} s_hat | centered, {@code fisher_sum}
+ * ratio_of_sums | sum_of_ratios; only {@code lr} and {@code weight_decay} may differ between parameter groups
+ * ({@link SoaaFactory#checkGroup} refuses the others before anything is allocated).
  */
-public final class SoaaOptimizer extends AbstractOptimizer {
-    /** The registry id. */
-    public static final String ID = "soaa";
-
-    /** Options a parameter group may override; the rest define the single global trust region. */
-    private static final Set<String> GROUP_OPTIONS = Set.of("lr", "weight_decay");
-
+public final class SoaaRule implements UpdateRule<SoaaOptions> {
     private final double beta1;
     private final double beta2;
     private final double gamma;
     private final double eps;
     private final boolean centered;
     private final boolean sumOfRatios;
+    private final long totalSteps;
 
-    private double dt;
-    private double predictedReduction;
-    private double lossAverage;
+    // rule-wide scalar state (one trust region for every parameter); per-parameter m, s, v are declared by state()
+    private double dt; // trust-region scale dt, scalar
+    private double predictedReduction; // pr, scalar
+    private double lossAverage; // l_avg, scalar
 
     // telemetry of the last step
     private double lastRatio = Double.NaN;
@@ -83,40 +83,19 @@ public final class SoaaOptimizer extends AbstractOptimizer {
     private double lastFisherFraction = Double.NaN;
 
     /**
-     * Builds SOAA from validated settings.
-     *
-     * @throws IllegalArgumentException naming every invalid or unknown option, or a group that overrides a global one
+     * SOAA with the optimizer-wide {@code options} (betas, gamma, eps, dt0, fisher_variance, fisher_sum: one trust
+     * region for all parameters) for a run of {@code totalSteps} optimizer steps; each parameter's lr and weight decay
+     * come from its group's options.
      */
-    public SoaaOptimizer(OptimizerSettings settings) {
-        super(ID, schema(), settings);
-        for (ParameterGroup group : settings.groups()) {
-            for (String name : group.overrides().keySet()) {
-                if (!GROUP_OPTIONS.contains(name)) {
-                    throw new IllegalArgumentException("soaa option '" + name + "' in group '" + group.name()
-                            + "' is optimizer-wide (one trust region for all parameters); set it at the top level,"
-                            + " groups may only override " + GROUP_OPTIONS.stream().sorted().toList());
-                }
-            }
-        }
-        this.beta1 = options().pair("betas", 0);
-        this.beta2 = options().pair("betas", 1);
-        this.gamma = options().number("gamma");
-        this.eps = options().number("eps");
-        this.centered = options().choice("fisher_variance").equals("centered");
-        this.sumOfRatios = options().choice("fisher_sum").equals("sum_of_ratios");
-        this.dt = options().number("dt0");
-    }
-
-    /** The options SOAA accepts, with defaults (§1.4 A11 of the spec). */
-    public static OptionSchema schema() {
-        return OptionSchema.builder(ID)
-                .adamFamily(1e-3, 0.9, 0.999, 1e-8, 0)
-                .number("eps", 1e-8, x -> x > 0 && Double.isFinite(x), "a finite number > 0")
-                .number("gamma", 0.25, x -> x > 0 && x < 1, "in (0, 1)")
-                .number("dt0", 1, x -> x > 0 && Double.isFinite(x), "a finite number > 0")
-                .choice("fisher_variance", "s_hat", "s_hat", "centered")
-                .choice("fisher_sum", "ratio_of_sums", "ratio_of_sums", "sum_of_ratios")
-                .build();
+    SoaaRule(SoaaOptions options, long totalSteps) {
+        this.beta1 = options.beta1();
+        this.beta2 = options.beta2();
+        this.gamma = options.gamma();
+        this.eps = options.eps();
+        this.centered = options.centered();
+        this.sumOfRatios = options.sumOfRatios();
+        this.totalSteps = totalSteps;
+        this.dt = options.dt0();
     }
 
     /** The trust-region scale dt that the next step uses. */
@@ -129,9 +108,20 @@ public final class SoaaOptimizer extends AbstractOptimizer {
         return predictedReduction;
     }
 
+    /**
+     * {@code m} (first moment EMA) and {@code s} (EMA of g²), and with {@code fisher_variance: centered} also {@code v}
+     * (centred variance EMA): float32 of the parameter's shape.
+     */
     @Override
-    protected void update(List<TrainableParameter> parameters, OptionalDouble loss) {
-        for (TrainableParameter parameter : parameters) {
+    public List<StateSpec> state(String name, Shape shape, ParameterRole role, SoaaOptions options) {
+        StateSpec m = StateSpec.float32("m", shape);
+        StateSpec s = StateSpec.float32("s", shape);
+        return centered ? List.of(m, s, StateSpec.float32("v", shape)) : List.of(m, s);
+    }
+
+    @Override
+    public void step(long t, List<RuleParameter<SoaaOptions>> parameters, OptionalDouble loss) {
+        for (RuleParameter<SoaaOptions> parameter : parameters) {
             requireFloat32OnCpu(parameter);
         }
         double firstBias = 1 - Math.pow(beta1, t);
@@ -145,7 +135,7 @@ public final class SoaaOptimizer extends AbstractOptimizer {
                 (float) (1 / firstBias), (float) (1 / secondBias), (float) eps, centered, sumOfRatios);
         SoaaKernels.MomentSums momentSums = new SoaaKernels.MomentSums();
         long elements = 0;
-        for (TrainableParameter parameter : parameters) {
+        for (RuleParameter<SoaaOptions> parameter : parameters) {
             SoaaKernels.updateMoments(TensorMemory.of(parameter.gradient()), TensorMemory.of(firstMoment(parameter)),
                     TensorMemory.of(secondMoment(parameter)), variance(parameter), parameter.size(), momentConstants,
                     momentSums);
@@ -162,10 +152,9 @@ public final class SoaaOptimizer extends AbstractOptimizer {
         // pass 2: the update and the sums of pr
         double predicted = 0;
         long fisherWins = 0;
-        for (TrainableParameter parameter : parameters) {
-            Group group = group(parameter);
-            double lr = learningRate(group);
-            double decayRate = lr * group.options().number("weight_decay");
+        for (RuleParameter<SoaaOptions> parameter : parameters) {
+            double lr = parameter.lr();
+            double decayRate = lr * parameter.decayed(parameter.options().weightDecay());
             SoaaKernels.UpdateConstants updateConstants = new SoaaKernels.UpdateConstants((float) (1 / firstBias),
                     (float) (1 / secondBias), (float) (dt * (1 + ratio)), (float) dt, (float) eps, (float) decayRate,
                     (float) lr, centered);
@@ -178,7 +167,7 @@ public final class SoaaOptimizer extends AbstractOptimizer {
         }
 
         // the trust region, in the paper's order
-        double exponent = (t - 1) / (double) totalSteps();
+        double exponent = (t - 1) / (double) totalSteps;
         lastLower = Math.pow(1 - gamma, exponent);
         lastUpper = 1 + Math.pow(gamma, exponent);
         lastRatio = ratio;
@@ -195,21 +184,21 @@ public final class SoaaOptimizer extends AbstractOptimizer {
     }
 
     // m: first moment EMA, same shape as the weight, float32
-    private NDArray firstMoment(TrainableParameter parameter) {
-        return state(parameter, "m", DataType.FLOAT32);
+    private static NDArray firstMoment(RuleParameter<SoaaOptions> parameter) {
+        return parameter.state().tensor("m");
     }
 
     // s: EMA of g², same shape as the weight, float32
-    private NDArray secondMoment(TrainableParameter parameter) {
-        return state(parameter, "s", DataType.FLOAT32);
+    private static NDArray secondMoment(RuleParameter<SoaaOptions> parameter) {
+        return parameter.state().tensor("s");
     }
 
     // v: centred variance EMA, same shape as the weight, float32; only with fisher_variance: centered
-    private MemorySegment variance(TrainableParameter parameter) {
-        return centered ? TensorMemory.of(state(parameter, "v", DataType.FLOAT32)) : null;
+    private MemorySegment variance(RuleParameter<SoaaOptions> parameter) {
+        return centered ? TensorMemory.of(parameter.state().tensor("v")) : null;
     }
 
-    private static void requireFloat32OnCpu(TrainableParameter parameter) {
+    private static void requireFloat32OnCpu(RuleParameter<SoaaOptions> parameter) {
         for (NDArray array : List.of(parameter.weight(), parameter.gradient())) {
             String what = array == parameter.weight() ? "weight" : "gradient";
             if (array.getDataType() != DataType.FLOAT32) {
@@ -238,8 +227,9 @@ public final class SoaaOptimizer extends AbstractOptimizer {
         return values;
     }
 
+    /** dt, pr and l_avg, the variant (centered, sum_of_ratios) and the last step's telemetry where known. */
     @Override
-    protected Map<String, Double> saveScalars() {
+    public Map<String, Double> scalars() {
         Map<String, Double> values = new LinkedHashMap<>();
         values.put("dt", dt);
         values.put("pr", predictedReduction);
@@ -256,7 +246,7 @@ public final class SoaaOptimizer extends AbstractOptimizer {
     }
 
     @Override
-    protected void loadScalars(Map<String, Double> scalars) {
+    public void restoreScalars(Map<String, Double> scalars) {
         for (String name : List.of("dt", "pr", "l_avg")) {
             if (!scalars.containsKey(name)) {
                 throw new IllegalArgumentException("saved soaa state has no scalar '" + name
