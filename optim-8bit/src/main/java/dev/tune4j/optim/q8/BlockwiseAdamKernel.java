@@ -1,5 +1,6 @@
 package dev.tune4j.optim.q8;
 
+import dev.tune4j.optim.adam.AdamStep;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
@@ -13,10 +14,23 @@ import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The CPU kernels of 8-bit and 32-bit Adam: Java loops over zero-copy views of the weight, gradient and state tensors
- * ({@link dev.tune4j.optim.TensorMemory}), updating everything in place. The element math is the one documented on
- * {@link AdamStepConstants}; the float operations are the same, in the same order, in the vector and the scalar
- * lanes, so the result does not depend on the vector width.
+ * The CPU kernel of 8-bit Adam: Java loops over zero-copy views of the weight, gradient and state tensors
+ * ({@link dev.tune4j.optim.TensorMemory}), updating everything in place. The element math, all in float32 with the
+ * constants of {@link AdamStep}, in this order (separate multiplies and adds, as bitsandbytes' kernel, not the fused
+ * multiply-adds of the float32 kernel):
+ *
+ * <pre>
+ * if g is NaN or ±Inf: m = v = 0, the weight element is left as it is
+ * else:
+ *   g  = g + l2·θ                           (Adam only: L2 decay, torch's Adam)
+ *   m  = β1·m + (1 − β1)·g
+ *   v  = β2·v + (1 − β2)·(g·g)
+ *   θ  = θ·decayFactor                      (AdamW only: 1 − lr·wd, torch's AdamW, before the step)
+ *   θ  = θ − stepSize·(m / (√v / √(1 − β2^t) + eps))        stepSize = lr / (1 − β1^t)
+ * </pre>
+ *
+ * The float operations are the same, in the same order, in the vector and the scalar lanes, so the result does not
+ * depend on the vector width.
  *
  * <p>8-bit step, block by block, as bitsandbytes' blockwise kernel does it: dequantize both moments
  * ({@code map[code]·absmax}, a vector gather), update them and the weight in float32 and take the new per-block absmax
@@ -63,7 +77,8 @@ public final class BlockwiseAdamKernel {
      */
     public static void step8bit(MemorySegment weight, MemorySegment gradient, MemorySegment codes1,
             MemorySegment absmax1, MemorySegment codes2, MemorySegment absmax2, long size, int blockSize,
-            AdamStepConstants constants) {
+            AdamStep step) {
+        Constants constants = Constants.of(step);
         long blocks = (size + blockSize - 1) / blockSize;
         checkBytes("weight", weight, size * 4);
         checkBytes("gradient", gradient, size * 4);
@@ -87,6 +102,30 @@ public final class BlockwiseAdamKernel {
                 quantizeSecond(scratch.v, length, scratch.max2, codes2, start, scratch.codes);
             }
         });
+    }
+
+    /**
+     * The float32 constants of {@link AdamStep}, read once per tensor (its accessors compute them on each call); the
+     * expressions live in {@link AdamStep} only.
+     *
+     * @param beta1 β1
+     * @param beta2 β2
+     * @param oneMinusBeta1 {@code 1 − β1}
+     * @param oneMinusBeta2 {@code 1 − β2}
+     * @param eps ε, added to the bias-corrected √v
+     * @param l2 Adam's L2 coefficient (0 for AdamW)
+     * @param decayFactor AdamW's {@code 1 − lr·wd} (1 for Adam)
+     * @param decoupled whether the decay is AdamW's
+     * @param stepSize {@code lr / (1 − β1^t)}
+     * @param sqrtBiasCorrection2 {@code √(1 − β2^t)}
+     */
+    private record Constants(float beta1, float beta2, float oneMinusBeta1, float oneMinusBeta2, float eps, float l2,
+            float decayFactor, boolean decoupled, float stepSize, float sqrtBiasCorrection2) {
+        static Constants of(AdamStep step) {
+            return new Constants(step.beta1Float(), step.beta2Float(), step.oneMinusBeta1(), step.oneMinusBeta2(),
+                    step.epsFloat(), step.l2(), step.decayFactor(), step.decoupled(), step.stepSize(),
+                    step.sqrtBiasCorrection2());
+        }
     }
 
     /** The float32 moments of one block, their absmax, and the codes of one of them before they become bytes. */
@@ -151,37 +190,14 @@ public final class BlockwiseAdamKernel {
     }
 
     /**
-     * One 32-bit step: float32 moments {@code m} and {@code v} of the weight's size, updated in place.
+     * The Adam element update of {@code length} elements from {@code start}: the moments before the update are
+     * dequantized from the codes ({@code map[code]·absmax}) in the same pass, the weight is updated in place, the
+     * updated moments go into {@code scratch.m} and {@code scratch.v}, their absmax into {@code scratch.max1} and
+     * {@code scratch.max2}. The absmax is the largest magnitude by float bits, which orders non-negative floats as
+     * their values (NaN above all).
      */
-    public static void step32bit(MemorySegment weight, MemorySegment gradient, MemorySegment m, MemorySegment v,
-            long size, AdamStepConstants constants) {
-        checkBytes("weight", weight, size * 4);
-        checkBytes("gradient", gradient, size * 4);
-        checkBytes("first moment", m, size * 4);
-        checkBytes("second moment", v, size * 4);
-        int chunk = 4096;
-        BlockScratch scratch = new BlockScratch(chunk);
-        for (long start = 0; start < size; start += chunk) {
-            int length = (int) Math.min(chunk, size - start);
-            MemorySegment.copy(m, FLOAT, start * 4, scratch.m, 0, length);
-            MemorySegment.copy(v, FLOAT, start * 4, scratch.v, 0, length);
-            update(weight, gradient, start, length, constants, scratch, null, 0, null, 0);
-            MemorySegment.copy(scratch.m, 0, m, FLOAT, start * 4, length);
-            MemorySegment.copy(scratch.v, 0, v, FLOAT, start * 4, length);
-        }
-    }
-
-    /**
-     * The Adam element update of {@code length} elements from {@code start}: the weight in place, the updated moments
-     * into {@code scratch.m} and {@code scratch.v}, their absmax into {@code scratch.max1} and {@code scratch.max2}.
-     * With {@code codes1} and {@code codes2} (8-bit) the moments before the update are dequantized from the codes
-     * ({@code map[code]·absmax}) in the same pass; without (32-bit) they are read from the scratch arrays. The absmax
-     * is the largest magnitude by float bits, which orders non-negative floats as their values (NaN above all).
-     */
-    private static void update(MemorySegment weight, MemorySegment gradient, long start, int length,
-            AdamStepConstants c, BlockScratch scratch, MemorySegment codes1, float absmax1, MemorySegment codes2,
-            float absmax2) {
-        boolean quantized = codes1 != null;
+    private static void update(MemorySegment weight, MemorySegment gradient, long start, int length, Constants c,
+            BlockScratch scratch, MemorySegment codes1, float absmax1, MemorySegment codes2, float absmax2) {
         float[] m = scratch.m;
         float[] v = scratch.v;
         int[] indexes = scratch.codes;
@@ -191,29 +207,22 @@ public final class BlockwiseAdamKernel {
         int j = 0;
         for (int bound = SPECIES.loopBound(length); j < bound; j += SPECIES.length()) {
             long offset = (start + j) * 4;
-            FloatVector m0;
-            FloatVector v0;
-            if (quantized) {
-                ((IntVector) ByteVector.fromMemorySegment(BYTES, codes1, start + j, ORDER).castShape(INTS, 0))
-                        .and(0xff).intoArray(indexes, j);
-                m0 = FloatVector.fromArray(SPECIES, MAP1_VALUES, 0, indexes, j).mul(absmax1);
-                ((IntVector) ByteVector.fromMemorySegment(BYTES, codes2, start + j, ORDER).castShape(INTS, 0))
-                        .and(0xff).intoArray(indexes, j);
-                v0 = FloatVector.fromArray(SPECIES, MAP2_VALUES, 0, indexes, j).mul(absmax2);
-            } else {
-                m0 = FloatVector.fromArray(SPECIES, m, j);
-                v0 = FloatVector.fromArray(SPECIES, v, j);
-            }
+            ((IntVector) ByteVector.fromMemorySegment(BYTES, codes1, start + j, ORDER).castShape(INTS, 0))
+                    .and(0xff).intoArray(indexes, j);
+            FloatVector m0 = FloatVector.fromArray(SPECIES, MAP1_VALUES, 0, indexes, j).mul(absmax1);
+            ((IntVector) ByteVector.fromMemorySegment(BYTES, codes2, start + j, ORDER).castShape(INTS, 0))
+                    .and(0xff).intoArray(indexes, j);
+            FloatVector v0 = FloatVector.fromArray(SPECIES, MAP2_VALUES, 0, indexes, j).mul(absmax2);
             FloatVector g = FloatVector.fromMemorySegment(SPECIES, gradient, offset, ORDER);
             FloatVector p = FloatVector.fromMemorySegment(SPECIES, weight, offset, ORDER);
             VectorMask<Float> finite = g.abs().compare(VectorOperators.LT, Float.POSITIVE_INFINITY);
-            if (c.weightDecay() != 0) {
-                g = g.add(p.mul(c.weightDecay()));
+            if (c.l2() != 0) {
+                g = g.add(p.mul(c.l2()));
             }
             FloatVector s1 = m0.mul(c.beta1()).add(g.mul(c.oneMinusBeta1()));
             FloatVector s2 = v0.mul(c.beta2()).add(g.mul(g).mul(c.oneMinusBeta2()));
             FloatVector decayed = c.decoupled() ? p.mul(c.decayFactor()) : p;
-            FloatVector denominator = s2.sqrt().div(c.biasCorrection2Sqrt()).add(c.eps());
+            FloatVector denominator = s2.sqrt().div(c.sqrtBiasCorrection2()).add(c.eps());
             FloatVector updated = decayed.sub(s1.div(denominator).mul(c.stepSize()));
             s1 = zero.blend(s1, finite);
             s2 = zero.blend(s2, finite);
@@ -227,8 +236,8 @@ public final class BlockwiseAdamKernel {
         int max2 = maxBits2.reduceLanes(VectorOperators.MAX);
         for (; j < length; j++) {
             long index = start + j;
-            float m0 = quantized ? MAP1_VALUES[codes1.get(ValueLayout.JAVA_BYTE, index) & 0xff] * absmax1 : m[j];
-            float v0 = quantized ? MAP2_VALUES[codes2.get(ValueLayout.JAVA_BYTE, index) & 0xff] * absmax2 : v[j];
+            float m0 = MAP1_VALUES[codes1.get(ValueLayout.JAVA_BYTE, index) & 0xff] * absmax1;
+            float v0 = MAP2_VALUES[codes2.get(ValueLayout.JAVA_BYTE, index) & 0xff] * absmax2;
             float g = gradient.getAtIndex(FLOAT, index);
             if (!Float.isFinite(g)) {
                 m[j] = 0;
@@ -236,15 +245,15 @@ public final class BlockwiseAdamKernel {
                 continue;
             }
             float p = weight.getAtIndex(FLOAT, index);
-            if (c.weightDecay() != 0) {
-                g = g + p * c.weightDecay();
+            if (c.l2() != 0) {
+                g = g + p * c.l2();
             }
             float s1 = m0 * c.beta1() + g * c.oneMinusBeta1();
             float s2 = v0 * c.beta2() + g * g * c.oneMinusBeta2();
             if (c.decoupled()) {
                 p = p * c.decayFactor();
             }
-            float denominator = (float) Math.sqrt(s2) / c.biasCorrection2Sqrt() + c.eps();
+            float denominator = (float) Math.sqrt(s2) / c.sqrtBiasCorrection2() + c.eps();
             m[j] = s1;
             v[j] = s2;
             max1 = Math.max(max1, Float.floatToRawIntBits(s1) & Integer.MAX_VALUE);

@@ -16,6 +16,7 @@ import dev.tune4j.model.llama.LlamaConfig;
 import dev.tune4j.model.llama.LlamaForCausalLM;
 import dev.tune4j.optim.Optimizer;
 import dev.tune4j.optim.OptimizerSettings;
+import dev.tune4j.optim.Optimizers;
 import dev.tune4j.optim.TrainableParameter;
 import dev.tune4j.train.TrainingStep;
 import java.nio.file.Path;
@@ -95,7 +96,8 @@ class Adam8bitQualityTest {
         Engine.getInstance().setRandomSeed(42);
         long[] ids = tokens();
         var settings = OptimizerSettings.of(Map.of("min_8bit_size", min8bitSize), steps);
-        try (NDManager manager = NDManager.newBaseManager(); var adam = new Adam8bit(Adam8bit.ADAMW_ID, settings)) {
+        try (NDManager manager = NDManager.newBaseManager();
+                Optimizer adam = Optimizers.create(Adam8bitFactory.ADAMW_ID, settings)) {
             var model = new LlamaForCausalLM(TINY).initialize(manager, DataType.FLOAT32);
             Optimizer optimizer = shadow == null ? adam : shadow.wrap(adam);
             var step = new TrainingStep(manager, model, optimizer, 1.0);
@@ -155,7 +157,7 @@ class Adam8bitQualityTest {
             this.every = every;
         }
 
-        Optimizer wrap(Adam8bit adam) {
+        Optimizer wrap(Optimizer adam) {
             return new Optimizer() {
                 @Override
                 public String id() {
@@ -169,8 +171,8 @@ class Adam8bitQualityTest {
                     List<float[]> gradients = new ArrayList<>();
                     if (check) {
                         for (TrainableParameter parameter : parameters) {
-                            if (adam.quantizes(parameter)) {
-                                before.add(adam.dequantizedMoments(parameter));
+                            if (Adam8bit.quantizes(adam, parameter)) {
+                                before.add(Adam8bit.dequantizedMoments(adam, parameter));
                                 gradients.add(parameter.gradient().toFloatArray());
                             }
                         }
@@ -179,9 +181,9 @@ class Adam8bitQualityTest {
                     if (check) {
                         int k = 0;
                         for (TrainableParameter parameter : parameters) {
-                            if (adam.quantizes(parameter)) {
-                                verify(parameter.name(), before.get(k), gradients.get(k), adam.dequantizedMoments(
-                                        parameter));
+                            if (Adam8bit.quantizes(adam, parameter)) {
+                                verify(parameter.name(), before.get(k), gradients.get(k),
+                                        Adam8bit.dequantizedMoments(adam, parameter));
                                 k++;
                             }
                         }

@@ -13,11 +13,14 @@ import ai.djl.ndarray.types.Shape;
 import dev.tune4j.checkpoint.SafeTensorsDType;
 import dev.tune4j.checkpoint.SafeTensorsFile;
 import dev.tune4j.checkpoint.TensorInfo;
-import dev.tune4j.optim.AbstractOptimizer;
+import dev.tune4j.optim.Optimizer;
 import dev.tune4j.optim.OptimizerSettings;
 import dev.tune4j.optim.Optimizers;
 import dev.tune4j.optim.ParameterGroup;
+import dev.tune4j.optim.ParameterRole;
+import dev.tune4j.optim.StateFiles;
 import dev.tune4j.optim.TrainableParameter;
+import dev.tune4j.optim.adam.AdamOptions;
 import dev.tune4j.testing.DeterministicTensors;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -38,7 +41,7 @@ class Adam8bitTest {
     }
 
     /** One step with deterministic gradients of phase {@code step}. */
-    private static List<TrainableParameter> step(NDManager manager, Adam8bit optimizer, List<String> names,
+    private static List<TrainableParameter> step(NDManager manager, Optimizer optimizer, List<String> names,
             List<NDArray> weights, int step) {
         List<TrainableParameter> parameters = new ArrayList<>();
         for (int k = 0; k < weights.size(); k++) {
@@ -63,7 +66,7 @@ class Adam8bitTest {
         }
         for (int blockSize : new int[] {256, 2048, 64}) {
             try (NDManager manager = NDManager.newBaseManager();
-                    var optimizer = new Adam8bit(Adam8bit.ADAMW_ID,
+                    var optimizer = Optimizers.create(Adam8bitFactory.ADAMW_ID,
                             OptimizerSettings.of(Map.of("block_size", blockSize), 10))) {
                 List<NDArray> weights = weights(manager, sizes);
                 assertEquals(0, optimizer.stateBytes());
@@ -85,21 +88,22 @@ class Adam8bitTest {
     void momentsOfAFloat32ParameterAreItsStateAndOfAQuantizedOneTheDequantizedCodes() {
         // min_8bit_size 4096: the 4095-element tensor keeps float32 moments, the 4096-element one is quantized
         try (NDManager manager = NDManager.newBaseManager();
-                var optimizer = new Adam8bit(Adam8bit.ADAMW_ID, OptimizerSettings.of(Map.of("lr", 0.01), 10))) {
+                var optimizer = Optimizers.create(Adam8bitFactory.ADAMW_ID,
+                        OptimizerSettings.of(Map.of("lr", 0.01), 10))) {
             float[] g = DeterministicTensors.sinArangeFloat(4096, 0.01, 4);
             var small = new TrainableParameter("small", manager.create(new float[4095]),
                     manager.create(java.util.Arrays.copyOf(g, 4095)));
             var large = new TrainableParameter("large", manager.create(new float[4096]), manager.create(g));
-            assertEquals(0, optimizer.moments(small)[0].length);
+            assertEquals(0, Adam8bit.moments(optimizer, small)[0].length);
             optimizer.step(List.of(small, large), OptionalDouble.empty());
-            float[][] fp32 = optimizer.moments(small);
+            float[][] fp32 = Adam8bit.moments(optimizer, small);
             for (int i = 0; i < 4095; i++) {
                 // at t = 1 from zero state: m = (1 - beta1) g and v = (1 - beta2) g^2, in float32
                 assertEquals(0.1f * g[i], fp32[0][i], Math.ulp(0.1f * g[i]), "m " + i);
                 assertEquals(0.001f * g[i] * g[i], fp32[1][i], 2 * Math.ulp(0.001f * g[i] * g[i]), "v " + i);
             }
-            float[][] quantized = optimizer.moments(large);
-            float[][] dequantized = optimizer.dequantizedMoments(large);
+            float[][] quantized = Adam8bit.moments(optimizer, large);
+            float[][] dequantized = Adam8bit.dequantizedMoments(optimizer, large);
             assertTrue(java.util.Arrays.equals(dequantized[0], quantized[0]));
             assertTrue(java.util.Arrays.equals(dequantized[1], quantized[1]));
         }
@@ -108,7 +112,8 @@ class Adam8bitTest {
     @Test
     void firstStepIsAdamsSignStepAndZeroOrNonFiniteGradientsLeaveWeightsAlone() {
         try (NDManager manager = NDManager.newBaseManager();
-                var optimizer = new Adam8bit(Adam8bit.ADAM_ID, OptimizerSettings.of(Map.of("lr", 0.01), 10))) {
+                var optimizer = Optimizers.create(Adam8bitFactory.ADAM_ID,
+                        OptimizerSettings.of(Map.of("lr", 0.01), 10))) {
             int size = 4096;
             float[] initial = DeterministicTensors.sinArangeFloat(size, 0.1, 3);
             float[] g = DeterministicTensors.sinArangeFloat(size, 0.01, 4);
@@ -122,7 +127,7 @@ class Adam8bitTest {
             var parameter = new TrainableParameter("w", weight, manager.create(g, new Shape(size)));
             optimizer.step(List.of(parameter), OptionalDouble.empty());
             float[] after = weight.toFloatArray();
-            float[][] moments = optimizer.dequantizedMoments(parameter);
+            float[][] moments = Adam8bit.dequantizedMoments(optimizer, parameter);
             for (int i = 0; i < size; i++) {
                 boolean untouched = (i >= 256 && i < 512) || (i >= 1000 && i <= 1002);
                 if (untouched) {
@@ -149,7 +154,7 @@ class Adam8bitTest {
             for (int i = 256; i < 512; i++) {
                 assertEquals(initial[i], afterSecond[i], 0f, "weight " + i);
             }
-            moments = optimizer.dequantizedMoments(second);
+            moments = Adam8bit.dequantizedMoments(optimizer, second);
             for (int i = 1000; i <= 1002; i++) {
                 // within the 8-bit map's resolution (coarsest relative gap about 1/64 at the block's top decade)
                 assertEquals(0.1 * g2[i], moments[0][i], 0.02 * Math.abs(0.1 * g2[i]) + 1e-6 * 0.001, "m " + i);
@@ -168,22 +173,71 @@ class Adam8bitTest {
         int[] sizes = {8192, 8192, 8192, 5000, 4095, 8192, 4096};
         boolean[] quantized = {false, false, false, false, false, true, true};
         try (NDManager manager = NDManager.newBaseManager();
-                var optimizer = new Adam8bit(Adam8bit.ADAMW_ID, settings)) {
+                var optimizer = Optimizers.create(Adam8bitFactory.ADAMW_ID, settings)) {
             List<NDArray> weights = weights(manager, sizes);
             List<TrainableParameter> parameters = step(manager, optimizer, List.of(names), weights, 1);
             long expected = 0;
             for (int k = 0; k < names.length; k++) {
-                assertEquals(quantized[k], optimizer.quantizes(parameters.get(k)), names[k]);
+                assertEquals(quantized[k], Adam8bit.quantizes(optimizer, parameters.get(k)), names[k]);
                 expected += quantized[k] ? 2L * sizes[k] + 8 * ceilDiv(sizes[k], 256) : 8L * sizes[k];
             }
             assertEquals(expected, optimizer.stateBytes());
         }
         try (NDManager manager = NDManager.newBaseManager();
-                var optimizer = new Adam8bit(Adam8bit.ADAMW_ID, OptimizerSettings.of(Map.of(), 10))) {
+                var optimizer = Optimizers.create(Adam8bitFactory.ADAMW_ID, OptimizerSettings.of(Map.of(), 10))) {
             List<TrainableParameter> parameters =
                     step(manager, optimizer, List.of(names[0]), weights(manager, 8192), 1);
-            assertTrue(optimizer.quantizes(parameters.get(0)), "embeddings are 8-bit unless stable_embedding");
+            assertTrue(Adam8bit.quantizes(optimizer, parameters.get(0)),
+                    "embeddings are 8-bit unless stable_embedding");
         }
+    }
+
+    @Test
+    void stableEmbeddingFollowsDeclaredRolesAndNamesOnlyWhereNoRoleIsDeclared() {
+        var settings = OptimizerSettings.of(Map.of("stable_embedding", true), 10);
+        try (NDManager manager = NDManager.newBaseManager();
+                var optimizer = Optimizers.create(Adam8bitFactory.ADAMW_ID, settings)) {
+            List<NDArray> weights = weights(manager, 8192, 8192, 8192);
+            List<TrainableParameter> parameters = List.of(
+                    // declared an embedding under a name no pattern knows: float32
+                    new TrainableParameter("model.tok.table", weights.get(0), manager.zeros(new Shape(8192)),
+                            ParameterRole.EMBEDDING),
+                    // an embedding's name, but declared the tied head: its role decides, 8-bit
+                    new TrainableParameter("model.embed_tokens.weight", weights.get(1), manager.zeros(new Shape(8192)),
+                            ParameterRole.HEAD),
+                    // no role declared: the name decides, float32
+                    new TrainableParameter("bert.embeddings.word_embeddings.weight", weights.get(2),
+                            manager.zeros(new Shape(8192))));
+            optimizer.step(parameters, OptionalDouble.empty());
+            boolean[] quantized = {false, true, false};
+            long expected = 0;
+            for (int k = 0; k < quantized.length; k++) {
+                assertEquals(quantized[k], Adam8bit.quantizes(optimizer, parameters.get(k)), parameters.get(k).name());
+                expected += quantized[k] ? 2L * 8192 + 8 * ceilDiv(8192, 256) : 8L * 8192;
+            }
+            assertEquals(expected, optimizer.stateBytes(), "the declared state follows the same decision");
+        }
+    }
+
+    @Test
+    void checkRaisesEveryOptionErrorWithoutBuildingTheOptimizer() {
+        var factory = Optimizers.factory(Adam8bitFactory.ADAMW_ID);
+        // values the schema accepts as doubles but that 8-bit Adam cannot compute with in float32
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> factory.check(OptimizerSettings.of(Map.of("betas", List.of(0.99999999, 0.999)), 1)));
+        assertTrue(e.getMessage().contains("betas") && e.getMessage().contains("float32"), e.getMessage());
+        var hugeEps = new ParameterGroup("embeddings", List.of("**.embed_tokens.weight"), Map.of("eps", 1e39));
+        e = assertThrows(IllegalArgumentException.class,
+                () -> factory.check(new OptimizerSettings(Map.of(), List.of(hugeEps), 1)));
+        assertTrue(e.getMessage().contains("eps"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> factory.check(OptimizerSettings.of(Map.of("block_size", 96), 1)));
+        assertTrue(e.getMessage().contains("'block_size'"), e.getMessage());
+        var plan = factory.check(new OptimizerSettings(Map.of("block_size", 2048),
+                List.of(new ParameterGroup("fp32", List.of("**.bias"), Map.of("optim_bits", 32))), 1));
+        assertEquals(new Adam8bitOptions(new AdamOptions(1e-3, 0.9, 0.999, 1e-8, 0.01), 2048, 4096, 8, false),
+                plan.options());
+        assertEquals(32, ((Adam8bitOptions) plan.groups().get(0).options()).optimBits());
     }
 
     @Test
@@ -192,8 +246,8 @@ class Adam8bitTest {
         int[] sizes = {5000, 70000, 100};
         var settings = OptimizerSettings.of(Map.of("lr", 1e-2), 20);
         try (NDManager manager = NDManager.newBaseManager();
-                var original = new Adam8bit(Adam8bit.ADAMW_ID, settings);
-                var resumed = new Adam8bit(Adam8bit.ADAMW_ID, settings)) {
+                var original = Optimizers.create(Adam8bitFactory.ADAMW_ID, settings);
+                var resumed = Optimizers.create(Adam8bitFactory.ADAMW_ID, settings)) {
             List<NDArray> weights = weights(manager, sizes);
             for (int step = 1; step <= 10; step++) {
                 step(manager, original, names, weights, step);
@@ -213,7 +267,7 @@ class Adam8bitTest {
             for (int k = 0; k < sizes.length; k++) {
                 assertArrayEquals(weights.get(k).toFloatArray(), copies.get(k).toFloatArray(), names.get(k));
             }
-            try (SafeTensorsFile file = SafeTensorsFile.open(directory.resolve(AbstractOptimizer.STATE_TENSORS))) {
+            try (SafeTensorsFile file = SafeTensorsFile.open(directory.resolve(StateFiles.TENSORS))) {
                 int codes = 0;
                 for (TensorInfo info : file.tensors()) {
                     if (info.name().endsWith("::state1") || info.name().endsWith("::state2")) {
@@ -231,30 +285,31 @@ class Adam8bitTest {
     @Test
     void optionErrorsNameTheOption() {
         var e = assertThrows(IllegalArgumentException.class,
-                () -> new Adam8bit(Adam8bit.ADAM_ID, OptimizerSettings.of(Map.of("block_size", 100), 1)));
+                () -> Optimizers.create(Adam8bitFactory.ADAM_ID, OptimizerSettings.of(Map.of("block_size", 100), 1)));
         assertTrue(e.getMessage().contains("'block_size'") && e.getMessage().contains("power of two"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class,
-                () -> new Adam8bit(Adam8bit.ADAM_ID, OptimizerSettings.of(Map.of("block_size", 32), 1)));
+                () -> Optimizers.create(Adam8bitFactory.ADAM_ID, OptimizerSettings.of(Map.of("block_size", 32), 1)));
         assertTrue(e.getMessage().contains("'block_size'"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class,
-                () -> new Adam8bit(Adam8bit.ADAMW_ID, OptimizerSettings.of(Map.of("min_8bit_size", -1), 1)));
+                () -> Optimizers.create(Adam8bitFactory.ADAMW_ID,
+                        OptimizerSettings.of(Map.of("min_8bit_size", -1), 1)));
         assertTrue(e.getMessage().contains("'min_8bit_size'"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class,
-                () -> new Adam8bit(Adam8bit.ADAMW_ID, OptimizerSettings.of(Map.of("percentile_clipping", 5), 1)));
+                () -> Optimizers.create(Adam8bitFactory.ADAMW_ID,
+                        OptimizerSettings.of(Map.of("percentile_clipping", 5), 1)));
         assertTrue(e.getMessage().contains("'percentile_clipping'"), e.getMessage());
         var badGroup = new ParameterGroup("norms", List.of("**.norm.weight"), Map.of("optim_bits", 16));
         e = assertThrows(IllegalArgumentException.class,
-                () -> new Adam8bit(Adam8bit.ADAMW_ID, new OptimizerSettings(Map.of(), List.of(badGroup), 1)));
+                () -> Optimizers.create(Adam8bitFactory.ADAMW_ID,
+                        new OptimizerSettings(Map.of(), List.of(badGroup), 1)));
         assertTrue(e.getMessage().contains("'optim_bits'") && e.getMessage().contains("group 'norms'"),
                 e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> new Adam8bit("adam", OptimizerSettings.of(Map.of(), 1)));
-        assertTrue(e.getMessage().contains("adam8bit"), e.getMessage());
     }
 
     @Test
     void nonFloat32ParametersAreRefusedByName() {
         try (NDManager manager = NDManager.newBaseManager();
-                var optimizer = new Adam8bit(Adam8bit.ADAM_ID, OptimizerSettings.of(Map.of(), 1))) {
+                var optimizer = Optimizers.create(Adam8bitFactory.ADAM_ID, OptimizerSettings.of(Map.of(), 1))) {
             NDArray weight = manager.zeros(new Shape(8), DataType.FLOAT64);
             var parameter = new TrainableParameter("model.head.weight", weight, manager.zeros(new Shape(8),
                     DataType.FLOAT64));
@@ -267,7 +322,7 @@ class Adam8bitTest {
 
     @Test
     void registeredWithTorchDefaults() {
-        for (String id : List.of(Adam8bit.ADAM_ID, Adam8bit.ADAMW_ID)) {
+        for (String id : List.of(Adam8bitFactory.ADAM_ID, Adam8bitFactory.ADAMW_ID)) {
             var factory = Optimizers.factory(id);
             assertEquals(id, factory.id());
             var options = factory.schema().parse(Map.of(), "test");
@@ -275,7 +330,7 @@ class Adam8bitTest {
             assertEquals(0.9, options.pair("betas", 0));
             assertEquals(0.999, options.pair("betas", 1));
             assertEquals(1e-8, options.number("eps"));
-            assertEquals(id.equals(Adam8bit.ADAMW_ID) ? 0.01 : 0.0, options.number("weight_decay"));
+            assertEquals(id.equals(Adam8bitFactory.ADAMW_ID) ? 0.01 : 0.0, options.number("weight_decay"));
             assertEquals(256, options.integer("block_size"));
             assertEquals(4096, options.integer("min_8bit_size"));
             assertEquals(8, options.integer("optim_bits"));

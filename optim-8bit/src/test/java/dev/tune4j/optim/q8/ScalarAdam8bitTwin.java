@@ -1,10 +1,14 @@
 package dev.tune4j.optim.q8;
 
+import dev.tune4j.optim.adam.AdamStep;
+import dev.tune4j.optim.adam.ScalarAdam;
+
 /**
  * Test oracle (written by the project): the whole 8-bit Adam/AdamW step in the plainest scalar code, on Java arrays,
  * element by element, with its own nearest-value search (a linear scan for the first map value ≥ x, then the
  * float32 midpoint, ties to the even code) instead of the kernel's lookup table. The float operations of the element
- * update are written in the order {@link AdamStepConstants} documents, so results can be compared bit for bit.
+ * update are written in the order {@link BlockwiseAdamKernel} documents, with the constants of {@link AdamStep}, so
+ * results can be compared bit for bit. Tensors with float32 moments take Adam's scalar twin, {@link ScalarAdam}.
  */
 final class ScalarAdam8bitTwin {
     private final float[] map1 = DynamicQuantizationMap.signed().values();
@@ -58,7 +62,7 @@ final class ScalarAdam8bitTwin {
             m[i] = map1[state.codes1[i] & 0xff] * state.absmax1[i / state.blockSize];
             v[i] = map2[state.codes2[i] & 0xff] * state.absmax2[i / state.blockSize];
         }
-        step(weight, gradient, m, v);
+        updateElements(weight, gradient, m, v);
         for (int b = 0; b < state.absmax1.length; b++) {
             float max1 = 0;
             float max2 = 0;
@@ -81,12 +85,23 @@ final class ScalarAdam8bitTwin {
         }
     }
 
-    /** The float32 update of one tensor: {@code m}, {@code v} in place. */
+    /** The float32 update of a tensor that keeps float32 moments: {@code m}, {@code v} in place. */
     void step(float[] weight, float[] gradient, float[] m, float[] v) {
-        float b1 = (float) beta1;
-        float b2 = (float) beta2;
-        float stepSize = (float) (lr / (1 - Math.pow(beta1, t)));
-        float correction2 = (float) Math.sqrt(1 - Math.pow(beta2, t));
+        ScalarAdam.update(weight, gradient, m, v, adamStep(), true);
+    }
+
+    private AdamStep adamStep() {
+        return new AdamStep(lr, beta1, beta2, eps, weightDecay, decoupled, t);
+    }
+
+    /** The 8-bit path's element update on dequantized moments {@code m}, {@code v}, in place. */
+    private void updateElements(float[] weight, float[] gradient, float[] m, float[] v) {
+        AdamStep step = adamStep();
+        float b1 = step.beta1Float();
+        float b2 = step.beta2Float();
+        float l2 = step.l2();
+        float stepSize = step.stepSize();
+        float correction2 = step.sqrtBiasCorrection2();
         for (int i = 0; i < weight.length; i++) {
             float g = gradient[i];
             if (Float.isNaN(g) || Float.isInfinite(g)) {
@@ -95,15 +110,15 @@ final class ScalarAdam8bitTwin {
                 continue;
             }
             float p = weight[i];
-            if (!decoupled && weightDecay != 0) {
-                g = g + p * (float) weightDecay;
+            if (l2 != 0) {
+                g = g + p * l2;
             }
-            m[i] = m[i] * b1 + g * (float) (1 - beta1);
-            v[i] = v[i] * b2 + g * g * (float) (1 - beta2);
-            if (decoupled) {
-                p = p * (float) (1 - lr * weightDecay);
+            m[i] = m[i] * b1 + g * step.oneMinusBeta1();
+            v[i] = v[i] * b2 + g * g * step.oneMinusBeta2();
+            if (step.decoupled()) {
+                p = p * step.decayFactor();
             }
-            weight[i] = p - m[i] / ((float) Math.sqrt(v[i]) / correction2 + (float) eps) * stepSize;
+            weight[i] = p - m[i] / ((float) Math.sqrt(v[i]) / correction2 + step.epsFloat()) * stepSize;
         }
     }
 

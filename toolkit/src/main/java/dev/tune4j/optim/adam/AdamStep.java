@@ -16,7 +16,7 @@ package dev.tune4j.optim.adam;
 public record AdamStep(double lr, double beta1, double beta2, double eps, double weightDecay, boolean decoupled,
         long t) {
 
-    /** Validates. */
+    /** Validates, including that the float32 constants the kernels use are finite. */
     public AdamStep {
         if (!(lr >= 0) || !Double.isFinite(lr) || !(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1)
                 || !(eps >= 0) || !Double.isFinite(eps) || !(weightDecay >= 0) || !Double.isFinite(weightDecay)
@@ -24,15 +24,33 @@ public record AdamStep(double lr, double beta1, double beta2, double eps, double
             throw new IllegalArgumentException("invalid Adam step: lr=" + lr + " betas=(" + beta1 + ", " + beta2
                     + ") eps=" + eps + " weight_decay=" + weightDecay + " t=" + t);
         }
+        // the fields are assigned after this body, so the accessors cannot be called here
+        float stepSize = stepSize(lr, beta1, t);
+        float decayFactor = decayFactor(lr, weightDecay, decoupled);
+        float sqrtBiasCorrection2 = sqrtBiasCorrection2(beta2, t);
+        if (!Float.isFinite(stepSize) || !Float.isFinite(decayFactor) || !(sqrtBiasCorrection2 > 0)) {
+            throw new IllegalArgumentException("Adam step " + t + " with lr=" + lr + " betas=(" + beta1 + ", " + beta2
+                    + ") weight_decay=" + weightDecay + " gives step size " + stepSize + ", decay factor "
+                    + decayFactor + " and bias correction " + sqrtBiasCorrection2
+                    + "; they must be finite in float32 (and the last > 0)");
+        }
     }
 
     /** {@code lr / (1 - β1^t)}: the step size of the bias-corrected first moment. */
     public float stepSize() {
+        return stepSize(lr, beta1, t);
+    }
+
+    private static float stepSize(double lr, double beta1, long t) {
         return (float) (lr / (1 - Math.pow(beta1, t)));
     }
 
     /** {@code sqrt(1 - β2^t)}: divides {@code sqrt(v)} to bias-correct it (8-bit Adam's form, as bitsandbytes). */
     public float sqrtBiasCorrection2() {
+        return sqrtBiasCorrection2(beta2, t);
+    }
+
+    private static float sqrtBiasCorrection2(double beta2, long t) {
         return (float) Math.sqrt(1 - Math.pow(beta2, t));
     }
 
@@ -43,6 +61,10 @@ public record AdamStep(double lr, double beta1, double beta2, double eps, double
 
     /** The factor AdamW multiplies the weight by before the update, {@code 1 - lr·wd}; 1 for Adam. */
     public float decayFactor() {
+        return decayFactor(lr, weightDecay, decoupled);
+    }
+
+    private static float decayFactor(double lr, double weightDecay, boolean decoupled) {
         return decoupled ? (float) (1 - lr * weightDecay) : 1f;
     }
 

@@ -4,6 +4,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -20,8 +21,11 @@ import jdk.incubator.vector.VectorSpecies;
  *   θ = fma(-lr/(1-β1^t), m / denom, θ)
  * </pre>
  *
+ * <p>With {@code skipNonFinite} (8-bit Adam's float32 tensors, as bitsandbytes does it), an element whose gradient is
+ * NaN or ±Inf (before the L2 term) keeps its weight and gets {@code m = v = 0}.
+ *
  * <p>{@link ScalarAdam} is the same sequence of correctly rounded float operations without the Vector API, so the two
- * agree bit for bit. The kernel does not zero the gradient (the optimizer's base class does).
+ * agree bit for bit. The kernel does not zero the gradient (the optimizer does).
  */
 public final class FusedAdamKernel {
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
@@ -45,6 +49,21 @@ public final class FusedAdamKernel {
      */
     public static void update(MemorySegment weight, MemorySegment gradient, MemorySegment m, MemorySegment v, long from,
             long to, AdamStep step) {
+        update(weight, gradient, m, v, from, to, step, false);
+    }
+
+    /**
+     * Updates elements {@code [from, to)} of the four float32 segments in place, optionally leaving the elements with a
+     * non-finite gradient alone (weight kept, {@code m = v = 0}).
+     *
+     * @param weight θ, read and written
+     * @param gradient g, read only
+     * @param m first moment, read and written
+     * @param v second moment, read and written
+     * @param skipNonFinite whether an element whose gradient is NaN or ±Inf keeps its weight and gets zero moments
+     */
+    public static void update(MemorySegment weight, MemorySegment gradient, MemorySegment m, MemorySegment v, long from,
+            long to, AdamStep step, boolean skipNonFinite) {
         float l2 = step.l2();
         float decay = step.decayFactor();
         float beta1 = step.beta1Float();
@@ -58,26 +77,52 @@ public final class FusedAdamKernel {
         int lanes = SPECIES.length();
         long vectorEnd = from + (to - from) / lanes * lanes;
         long i = from;
-        for (; i < vectorEnd; i += lanes) {
-            long offset = i * Float.BYTES;
-            FloatVector theta = FloatVector.fromMemorySegment(SPECIES, weight, offset, ORDER);
-            FloatVector g = FloatVector.fromMemorySegment(SPECIES, gradient, offset, ORDER);
-            FloatVector mi = FloatVector.fromMemorySegment(SPECIES, m, offset, ORDER);
-            FloatVector vi = FloatVector.fromMemorySegment(SPECIES, v, offset, ORDER);
-            g = theta.lanewise(VectorOperators.FMA, l2, g);
-            theta = theta.mul(decay);
-            mi = g.lanewise(VectorOperators.FMA, oneMinusBeta1, mi.mul(beta1));
-            vi = g.mul(g).lanewise(VectorOperators.FMA, oneMinusBeta2, vi.mul(beta2));
-            FloatVector denom = vi.sqrt().lanewise(VectorOperators.FMA, inverseSqrtBc2, eps);
-            theta = mi.div(denom).lanewise(VectorOperators.FMA, negativeStepSize, theta);
-            mi.intoMemorySegment(m, offset, ORDER);
-            vi.intoMemorySegment(v, offset, ORDER);
-            theta.intoMemorySegment(weight, offset, ORDER);
+        if (!skipNonFinite) {
+            for (; i < vectorEnd; i += lanes) {
+                long offset = i * Float.BYTES;
+                FloatVector theta = FloatVector.fromMemorySegment(SPECIES, weight, offset, ORDER);
+                FloatVector g = FloatVector.fromMemorySegment(SPECIES, gradient, offset, ORDER);
+                FloatVector mi = FloatVector.fromMemorySegment(SPECIES, m, offset, ORDER);
+                FloatVector vi = FloatVector.fromMemorySegment(SPECIES, v, offset, ORDER);
+                g = theta.lanewise(VectorOperators.FMA, l2, g);
+                theta = theta.mul(decay);
+                mi = g.lanewise(VectorOperators.FMA, oneMinusBeta1, mi.mul(beta1));
+                vi = g.mul(g).lanewise(VectorOperators.FMA, oneMinusBeta2, vi.mul(beta2));
+                FloatVector denom = vi.sqrt().lanewise(VectorOperators.FMA, inverseSqrtBc2, eps);
+                theta = mi.div(denom).lanewise(VectorOperators.FMA, negativeStepSize, theta);
+                mi.intoMemorySegment(m, offset, ORDER);
+                vi.intoMemorySegment(v, offset, ORDER);
+                theta.intoMemorySegment(weight, offset, ORDER);
+            }
+        } else {
+            FloatVector zero = FloatVector.zero(SPECIES);
+            for (; i < vectorEnd; i += lanes) {
+                long offset = i * Float.BYTES;
+                FloatVector theta0 = FloatVector.fromMemorySegment(SPECIES, weight, offset, ORDER);
+                FloatVector g = FloatVector.fromMemorySegment(SPECIES, gradient, offset, ORDER);
+                FloatVector mi = FloatVector.fromMemorySegment(SPECIES, m, offset, ORDER);
+                FloatVector vi = FloatVector.fromMemorySegment(SPECIES, v, offset, ORDER);
+                VectorMask<Float> finite = g.abs().compare(VectorOperators.LT, Float.POSITIVE_INFINITY);
+                g = theta0.lanewise(VectorOperators.FMA, l2, g);
+                FloatVector theta = theta0.mul(decay);
+                mi = g.lanewise(VectorOperators.FMA, oneMinusBeta1, mi.mul(beta1));
+                vi = g.mul(g).lanewise(VectorOperators.FMA, oneMinusBeta2, vi.mul(beta2));
+                FloatVector denom = vi.sqrt().lanewise(VectorOperators.FMA, inverseSqrtBc2, eps);
+                theta = mi.div(denom).lanewise(VectorOperators.FMA, negativeStepSize, theta);
+                zero.blend(mi, finite).intoMemorySegment(m, offset, ORDER);
+                zero.blend(vi, finite).intoMemorySegment(v, offset, ORDER);
+                theta0.blend(theta, finite).intoMemorySegment(weight, offset, ORDER);
+            }
         }
         for (; i < to; i++) {
             long offset = i * Float.BYTES;
             float theta = weight.get(FLOAT, offset);
             float g = gradient.get(FLOAT, offset);
+            if (skipNonFinite && !Float.isFinite(g)) {
+                m.set(FLOAT, offset, 0f);
+                v.set(FLOAT, offset, 0f);
+                continue;
+            }
             float mi = m.get(FLOAT, offset);
             float vi = v.get(FLOAT, offset);
             g = Math.fma(l2, theta, g);

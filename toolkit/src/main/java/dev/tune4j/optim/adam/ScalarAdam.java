@@ -5,13 +5,22 @@ package dev.tune4j.optim.adam;
  * same float operations in the same order (see the kernel's formula), so correct kernels match it bit for bit.
  *
  * <p>{@link #updateDjl} is the formula of DJL's native {@code adamUpdate} (what {@code adam_engine} and
- * {@code adamw_engine} run), which differs from PyTorch's in where eps goes; see {@link EngineAdamOptimizer}.
+ * {@code adamw_engine} run), which differs from PyTorch's in where eps goes; see {@link EngineAdamRule}.
  */
 public final class ScalarAdam {
     private ScalarAdam() {}
 
     /** One PyTorch-semantics Adam/AdamW step over all elements, in place. */
     public static void update(float[] weight, float[] gradient, float[] m, float[] v, AdamStep step) {
+        update(weight, gradient, m, v, step, false);
+    }
+
+    /**
+     * One PyTorch-semantics Adam/AdamW step over all elements, in place; with {@code skipNonFinite}, an element whose
+     * gradient is NaN or ±Inf keeps its weight and gets {@code m = v = 0} (8-bit Adam's float32 tensors).
+     */
+    public static void update(float[] weight, float[] gradient, float[] m, float[] v, AdamStep step,
+            boolean skipNonFinite) {
         float l2 = step.l2();
         float decay = step.decayFactor();
         float beta1 = step.beta1Float();
@@ -22,6 +31,11 @@ public final class ScalarAdam {
         float eps = step.epsFloat();
         float negativeStepSize = -step.stepSize();
         for (int i = 0; i < weight.length; i++) {
+            if (skipNonFinite && !Float.isFinite(gradient[i])) {
+                m[i] = 0;
+                v[i] = 0;
+                continue;
+            }
             float theta = weight[i];
             float g = Math.fma(l2, theta, gradient[i]);
             theta = theta * decay;
