@@ -1,7 +1,7 @@
 package dev.tune4j.cli;
 
-import dev.tune4j.data.DataSource;
-import dev.tune4j.data.DataSources;
+import dev.tune4j.importer.DataSource;
+import dev.tune4j.importer.DataSources;
 import dev.tune4j.data.fetch.FetchProgress;
 import dev.tune4j.engine.Tune4jHome;
 import dev.tune4j.run.Terminal;

@@ -1,6 +1,6 @@
 package dev.tune4j.cli;
 
-import dev.tune4j.checkpoint.onnx.MiniLmImporter;
+import dev.tune4j.importer.MiniLmImporter;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;

@@ -8,7 +8,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import dev.tune4j.data.DataFormatException;
-import dev.tune4j.data.DataSources;
+import dev.tune4j.importer.DataSources;
 import dev.tune4j.data.batch.DynamicPadding;
 import dev.tune4j.data.batch.LabelledSequence;
 import dev.tune4j.data.batch.PaddedBatch;

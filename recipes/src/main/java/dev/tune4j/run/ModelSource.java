@@ -3,7 +3,7 @@ package dev.tune4j.run;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import dev.tune4j.checkpoint.Checkpoint;
-import dev.tune4j.checkpoint.onnx.MiniLmImporter;
+import dev.tune4j.importer.MiniLmImporter;
 import dev.tune4j.lora.Lora;
 import dev.tune4j.lora.LoraConfig;
 import dev.tune4j.model.ModelConfig;

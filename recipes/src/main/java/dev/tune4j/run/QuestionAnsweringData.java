@@ -16,7 +16,7 @@ import dev.tune4j.data.qa.SquadReader;
 import dev.tune4j.model.ClassificationLoss;
 import dev.tune4j.model.bert.BertConfig;
 import dev.tune4j.model.bert.BertForQuestionAnswering;
-import dev.tune4j.model.nn.EngineScalars;
+import dev.tune4j.nn.EngineScalars;
 import dev.tune4j.recipe.DataSpec;
 import dev.tune4j.recipe.Recipe;
 import dev.tune4j.recipe.VariantSpec;

@@ -1,6 +1,6 @@
 package dev.tune4j.lora;
 
-import dev.tune4j.model.nn.EngineScalars;
+import dev.tune4j.nn.EngineScalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;

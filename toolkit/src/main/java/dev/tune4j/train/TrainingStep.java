@@ -1,6 +1,6 @@
 package dev.tune4j.train;
 
-import dev.tune4j.model.nn.EngineScalars;
+import dev.tune4j.nn.EngineScalars;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -8,7 +8,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
-import dev.tune4j.model.nn.ParameterNames;
+import dev.tune4j.nn.ParameterNames;
 import dev.tune4j.optim.Optimizer;
 import dev.tune4j.optim.TensorMemory;
 import dev.tune4j.optim.TrainableParameter;

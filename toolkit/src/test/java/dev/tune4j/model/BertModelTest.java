@@ -18,7 +18,7 @@ import dev.tune4j.model.bert.BertForMaskedLM;
 import dev.tune4j.model.bert.BertForQuestionAnswering;
 import dev.tune4j.model.bert.BertForSequenceClassification;
 import dev.tune4j.model.bert.BertForSequenceClassification.Pooling;
-import dev.tune4j.model.nn.ParameterNames;
+import dev.tune4j.nn.ParameterNames;
 import dev.tune4j.testing.DeterministicTensors;
 import java.util.List;
 import java.util.function.Function;

@@ -22,7 +22,7 @@ import dev.tune4j.model.bert.BertForSequenceClassification.Pooling;
 import dev.tune4j.model.bert.BertModel;
 import dev.tune4j.model.llama.LlamaConfig;
 import dev.tune4j.model.llama.LlamaForCausalLM;
-import dev.tune4j.model.nn.ParameterNames;
+import dev.tune4j.nn.ParameterNames;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

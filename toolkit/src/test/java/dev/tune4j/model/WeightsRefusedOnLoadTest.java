@@ -14,7 +14,7 @@ import dev.tune4j.checkpoint.SafeTensorsWriter;
 import dev.tune4j.model.bert.BertConfig;
 import dev.tune4j.model.bert.BertForSequenceClassification;
 import dev.tune4j.model.bert.BertForSequenceClassification.Pooling;
-import dev.tune4j.model.nn.ParameterNames;
+import dev.tune4j.nn.ParameterNames;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package dev.tune4j.model.nn;
 
+import dev.tune4j.nn.ParameterNames;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;

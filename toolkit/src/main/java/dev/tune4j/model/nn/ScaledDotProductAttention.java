@@ -1,5 +1,6 @@
 package dev.tune4j.model.nn;
 
+import dev.tune4j.nn.EngineScalars;
 import ai.djl.ndarray.NDArray;
 
 /**

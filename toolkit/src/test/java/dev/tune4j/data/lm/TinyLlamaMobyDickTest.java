@@ -11,7 +11,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
-import dev.tune4j.data.DataSources;
+import dev.tune4j.importer.DataSources;
 import dev.tune4j.data.fetch.NpmPackage;
 import dev.tune4j.model.CausalLmLoss;
 import dev.tune4j.model.llama.LlamaConfig;

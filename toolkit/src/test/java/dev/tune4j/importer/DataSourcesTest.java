@@ -1,4 +1,4 @@
-package dev.tune4j.data;
+package dev.tune4j.importer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,6 +1,6 @@
-package dev.tune4j.data;
+package dev.tune4j.importer;
 
-import dev.tune4j.checkpoint.onnx.MiniLmImporter;
+import dev.tune4j.importer.MiniLmImporter;
 import dev.tune4j.data.fetch.NpmPackage;
 import dev.tune4j.data.fetch.PackageSource;
 import dev.tune4j.tokenizer.LlamaTokenizerFiles;
