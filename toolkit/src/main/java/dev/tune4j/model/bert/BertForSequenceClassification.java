@@ -1,6 +1,5 @@
 package dev.tune4j.model.bert;
 
-import dev.tune4j.nn.EngineScalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -9,8 +8,10 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.tune4j.io.Spelled;
 import dev.tune4j.model.nn.Dropout;
 import dev.tune4j.model.nn.HfBlock;
+import dev.tune4j.nn.EngineScalars;
 
 /**
  * BERT with a classification head: children {@code bert} and {@code classifier} ({@code [labels, E]}). Two ways to
@@ -25,12 +26,12 @@ import dev.tune4j.model.nn.HfBlock;
  * Inputs as {@link BertModel}; output logits {@code [B, labels]}.
  */
 public final class BertForSequenceClassification extends HfBlock {
-    /** How the sequence is summarized before the classifier. */
-    public enum Pooling {
-        /** The pooler's {@code tanh(dense(h[:, 0]))}. */
-        POOLER,
+    /** How the sequence is summarized before the classifier; written {@code mean} or {@code pooler}. */
+    public enum Pooling implements Spelled {
         /** Attention-mask weighted mean of the last hidden states. */
-        MEAN
+        MEAN,
+        /** The pooler's {@code tanh(dense(h[:, 0]))}. */
+        POOLER
     }
 
     private final BertModel bert;
