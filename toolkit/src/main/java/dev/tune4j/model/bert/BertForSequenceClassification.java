@@ -47,7 +47,7 @@ public final class BertForSequenceClassification extends HfBlock {
         this.pooling = pooling;
         this.numLabels = numLabels;
         this.bert = child("bert", new BertModel(config, pooling == Pooling.POOLER), new Shape(1, 1));
-        this.classifier = linear("classifier", config.hiddenSize(), numLabels, true);
+        this.classifier = headLinear("classifier", config.hiddenSize(), numLabels, true);
     }
 
     /** Initializes a fresh model as HF does; returns this. */
