@@ -5,6 +5,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tune4j.data.batch.BatchOrder;
 import dev.tune4j.engine.ComputeDevice;
 import dev.tune4j.io.Spelled;
 import dev.tune4j.metrics.ProcessMemory;

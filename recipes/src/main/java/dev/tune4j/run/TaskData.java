@@ -2,6 +2,7 @@ package dev.tune4j.run;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
+import dev.tune4j.data.batch.BatchOrder;
 import dev.tune4j.io.Spelled;
 import dev.tune4j.lora.LoraConfig;
 import dev.tune4j.model.bert.BertForSequenceClassification;

@@ -22,7 +22,7 @@ import java.util.function.Function;
  *
  * <pre>
  * prepare:  model + {@link DataSettings} -> read, split, tokenize -> one line describing the data
- * train:    newModel -> microBatch(examples).loss() per micro-batch, in any order the caller picks
+ * train:    newModel -> microBatch(examples).loss() per micro-batch, in any order (e.g. a seeded BatchOrder)
  * evaluate: held-out examples in inference mode -> {@value #EVAL_LOSS} and the task's metrics
  * </pre>
  */
