@@ -1,8 +1,8 @@
 package dev.tune4j.cli;
 
 import dev.tune4j.recipe.LoadedRecipe;
-import dev.tune4j.report.RunStatus;
 import dev.tune4j.run.ComparisonJob;
+import dev.tune4j.runfiles.RunStatus;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.Optional;

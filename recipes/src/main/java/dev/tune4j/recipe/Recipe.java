@@ -1,5 +1,6 @@
 package dev.tune4j.recipe;
 
+import dev.tune4j.task.Task;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;

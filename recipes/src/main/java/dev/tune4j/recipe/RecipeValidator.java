@@ -1,15 +1,17 @@
 package dev.tune4j.recipe;
 
+import dev.tune4j.engine.ComputeDevice;
+import dev.tune4j.io.Spelled;
 import dev.tune4j.model.ModelConfig;
+import dev.tune4j.model.bert.BertForSequenceClassification;
 import dev.tune4j.optim.OptimizerPlan;
+import dev.tune4j.task.ExampleSource;
+import dev.tune4j.task.Task;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Collections;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -24,16 +26,6 @@ final class RecipeValidator {
     /** The keys whose file or folder this machine may lack: a warning at one of them means the file is missing. */
     static final Set<String> FILE_KEYS = Set.of("model.source", "model.tokenizer", "data.path", "data.eval_path",
             "data.evidence_path");
-    /** Model sources that are not paths. */
-    static final String MINILM = "minilm";
-    static final String TINY_LLAMA = "tiny_llama";
-
-    /** Each data source with the task it feeds. */
-    private static final Map<String, Task> DATA_SOURCE_TASKS = orderedTasks();
-    /** Data sources read from the user's files, which therefore need {@code path}. */
-    private static final Set<String> USER_FORMATS = Set.of("csv", "tsv", "jsonl", "imdb", "text", "triviaqa", "squad");
-    private static final List<String> DEVICES = List.of("cpu", "gpu");
-    private static final List<String> POOLINGS = List.of("mean", "pooler");
     /** A single directory name: letters, digits, '.', '_', '-', not starting with '.' or '-'. */
     private static final Pattern DIRECTORY_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]*");
 
@@ -69,18 +61,6 @@ final class RecipeValidator {
         return validator.optimizerChecks.plans();
     }
 
-    private static Map<String, Task> orderedTasks() {
-        Map<String, Task> tasks = new LinkedHashMap<>();
-        for (String source : List.of("spam-assassin", "csv", "tsv", "jsonl", "imdb")) {
-            tasks.put(source, Task.CLASSIFICATION);
-        }
-        for (String source : List.of("moby-dick", "text", "triviaqa")) {
-            tasks.put(source, Task.CAUSAL_LM);
-        }
-        tasks.put("squad", Task.QUESTION_ANSWERING);
-        return Collections.unmodifiableMap(tasks);
-    }
-
     // ---- top level -------------------------------------------------------------------------------------------
 
     private void top() {
@@ -114,7 +94,7 @@ final class RecipeValidator {
         if (recipe.outputDir() != null && recipe.outputDir().isBlank()) {
             error("output_dir", "must not be blank");
         }
-        oneOf("device", recipe.device(), DEVICES);
+        oneOf("device", recipe.device(), ComputeDevice.class);
     }
 
     private void seeds() {
@@ -155,15 +135,16 @@ final class RecipeValidator {
     // ---- model, task, data -------------------------------------------------------------------------------------
 
     private void model(ModelSpec model) {
-        oneOf("model.pooling", model.pooling(), POOLINGS);
+        oneOf("model.pooling", model.pooling(), BertForSequenceClassification.Pooling.class);
         String source = model.source();
         if (source == null) {
             return;
         }
-        if (model.tiny() != null && !TINY_LLAMA.equals(source)) {
+        BuiltinModel builtin = BuiltinModel.named(source).orElse(null);
+        if (model.tiny() != null && builtin != BuiltinModel.TINY_LLAMA) {
             error("model.tiny", "only a tiny_llama model takes a tiny shape; model.source is '" + source + "'");
         }
-        if (TINY_LLAMA.equals(source)) {
+        if (builtin == BuiltinModel.TINY_LLAMA) {
             if (model.tiny() == null) {
                 error("model", "model.source tiny_llama needs model.tiny (write 'tiny: {}' for the default shape)");
             } else {
@@ -177,17 +158,13 @@ final class RecipeValidator {
         if (task == null) {
             return;
         }
-        String family = switch (source) {
-            case MINILM -> "bert";
-            case TINY_LLAMA -> "llama";
-            default -> checkpointModelType(source);
-        };
+        String family = builtin != null ? builtin.modelType() : checkpointModelType(source);
         if (family == null) {
             return;
         }
         boolean fits = family.equals("llama") ? task == Task.CAUSAL_LM : task != Task.CAUSAL_LM;
         if (!fits) {
-            error("task", "a " + family + " model (" + source + ") cannot be trained for " + yamlName(task)
+            error("task", "a " + family + " model (" + source + ") cannot be trained for " + task.spelling()
                     + (family.equals("llama") ? "; use causal_lm" : "; use classification or question_answering"));
         }
     }
@@ -230,20 +207,21 @@ final class RecipeValidator {
     private void data(DataSpec data) {
         String source = data.source();
         if (source != null) {
-            Task feeds = DATA_SOURCE_TASKS.get(source);
-            if (feeds == null) {
-                error("data.source", "unknown data source '" + source + "'"
-                        + DidYouMean.closest(source, DATA_SOURCE_TASKS.keySet())
-                                .map(match -> " (did you mean '" + match + "'?)").orElse("")
-                        + "; known: " + String.join(", ", DATA_SOURCE_TASKS.keySet()));
-            } else if (recipe.task() != null && feeds != recipe.task()) {
-                error("data.source", "'" + source + "' is data for " + yamlName(feeds) + ", but task is "
-                        + yamlName(recipe.task()));
+            ExampleSource named = ExampleSource.named(source).orElse(null);
+            List<String> known = Spelled.spellings(ExampleSource.class);
+            if (named == null) {
+                error("data.source", "unknown data source '" + source + "'" + DidYouMean.closest(source, known)
+                        .map(match -> " (did you mean '" + match + "'?)").orElse("") + "; known: "
+                        + String.join(", ", known));
+            } else if (recipe.task() != null && named.task() != recipe.task()) {
+                error("data.source", "'" + source + "' is data for " + named.task().spelling() + ", but task is "
+                        + recipe.task().spelling());
             }
-            if (USER_FORMATS.contains(source) && data.path() == null && !locations.failed("data.path")) {
+            if (named != null && named.readsUserFiles() && data.path() == null && !locations.failed("data.path")) {
                 error("data.path", "data source '" + source + "' reads your files: set data.path");
             }
-            if ("triviaqa".equals(source) && data.evidencePath() == null && !locations.failed("data.evidence_path")) {
+            if (named == ExampleSource.TRIVIAQA && data.evidencePath() == null
+                    && !locations.failed("data.evidence_path")) {
                 error("data.evidence_path", "triviaqa needs the folder holding evidence/wikipedia and evidence/web");
             }
         }
@@ -329,7 +307,8 @@ final class RecipeValidator {
         }
     }
 
-    private void oneOf(String path, String value, List<String> allowed) {
+    private <E extends Enum<E> & Spelled> void oneOf(String path, String value, Class<E> type) {
+        List<String> allowed = Spelled.spellings(type);
         if (value != null && !allowed.contains(value) && !locations.failed(path)) {
             error(path, "must be one of " + String.join(", ", allowed) + ", found '" + value + "'");
         }
@@ -344,10 +323,6 @@ final class RecipeValidator {
 
     private static Path absolute(Path path) {
         return path.toAbsolutePath().normalize();
-    }
-
-    private static String yamlName(Task task) {
-        return task.name().toLowerCase(Locale.ROOT);
     }
 
     private void error(String path, String message) {

@@ -1,5 +1,6 @@
 package dev.tune4j.recipe;
 
+import dev.tune4j.engine.ComputeDevice;
 import dev.tune4j.optim.OptimizerFactory;
 import dev.tune4j.optim.OptimizerPlan;
 import dev.tune4j.optim.Optimizers;
@@ -49,7 +50,7 @@ final class VariantOptimizerChecks {
                     + "; known: " + String.join(", ", optimizers.keySet()));
             return;
         }
-        if ("gpu".equals(recipe.device()) && !factory.updatesGpuTensors()) {
+        if (ComputeDevice.named(recipe.device()).orElse(null) == ComputeDevice.GPU && !factory.updatesGpuTensors()) {
             problems.warning(locations.of(path + ".optimizer"), path + ".optimizer", "'" + variant.optimizer()
                     + "' updates weights with Java kernels on CPU memory and stops at the first step on a GPU; today"
                     + " only " + String.join(", ", optimizers.values().stream()

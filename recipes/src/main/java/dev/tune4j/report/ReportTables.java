@@ -1,5 +1,6 @@
 package dev.tune4j.report;
 
+import dev.tune4j.runfiles.RunStatus;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

@@ -1,5 +1,7 @@
 package dev.tune4j.report;
 
+import dev.tune4j.runfiles.RunStatus;
+
 /**
  * One run of a variant with one seed, as found in {@code <runs-dir>/<variant>/seed-<n>/}.
  *

@@ -1,5 +1,6 @@
 package dev.tune4j.report;
 
+import dev.tune4j.runfiles.RunStatus;
 import java.util.List;
 
 /**

@@ -2,7 +2,9 @@ package dev.tune4j.run;
 
 import dev.tune4j.recipe.Recipe;
 import dev.tune4j.recipe.VariantSpec;
-import dev.tune4j.report.RunStatus;
+import dev.tune4j.runfiles.MetricKeys;
+import dev.tune4j.runfiles.RunLayout;
+import dev.tune4j.runfiles.RunStatus;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.File;

@@ -3,6 +3,7 @@ package dev.tune4j.run;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tune4j.io.OutputFiles;
+import dev.tune4j.runfiles.MetricKeys;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;

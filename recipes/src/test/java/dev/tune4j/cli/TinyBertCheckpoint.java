@@ -8,7 +8,7 @@ import dev.tune4j.checkpoint.Checkpoint;
 import dev.tune4j.checkpoint.SafeTensorsWriter;
 import dev.tune4j.model.bert.BertConfig;
 import dev.tune4j.model.bert.BertForSequenceClassification;
-import dev.tune4j.model.nn.ParameterNames;
+import dev.tune4j.nn.ParameterNames;
 import dev.tune4j.tokenizer.BertTokenizerFiles;
 import java.io.IOException;
 import java.nio.file.Files;

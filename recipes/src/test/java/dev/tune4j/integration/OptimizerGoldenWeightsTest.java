@@ -19,7 +19,7 @@ import dev.tune4j.model.bert.BertConfig;
 import dev.tune4j.model.bert.BertForSequenceClassification;
 import dev.tune4j.model.llama.LlamaConfig;
 import dev.tune4j.model.llama.LlamaForCausalLM;
-import dev.tune4j.model.nn.ParameterNames;
+import dev.tune4j.nn.ParameterNames;
 import dev.tune4j.optim.Optimizer;
 import dev.tune4j.optim.OptimizerSettings;
 import dev.tune4j.optim.Optimizers;

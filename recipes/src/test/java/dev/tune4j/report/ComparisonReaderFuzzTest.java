@@ -1,7 +1,7 @@
 package dev.tune4j.report;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import dev.tune4j.run.MetricKeys;
+import dev.tune4j.runfiles.MetricKeys;
 import dev.tune4j.testing.FuzzInputs;
 import java.io.IOException;
 import java.nio.file.Files;

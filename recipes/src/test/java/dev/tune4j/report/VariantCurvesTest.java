@@ -1,10 +1,10 @@
 package dev.tune4j.report;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
+import dev.tune4j.runfiles.RunStatus;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class VariantCurvesTest {
     private static SeedRun run(int seed, RunStatus status, double... losses) {

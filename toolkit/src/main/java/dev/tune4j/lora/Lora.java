@@ -3,7 +3,7 @@ package dev.tune4j.lora;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import dev.tune4j.model.nn.HfBlock;
-import dev.tune4j.model.nn.ParameterNames;
+import dev.tune4j.nn.ParameterNames;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;

@@ -54,6 +54,11 @@ public record LoraConfig(int r, double alpha, double dropout, List<String> targe
         return new LoraConfig(r, alpha, dropout, targets, modulesToSave, useRslora, baseModelNameOrPath, taskType);
     }
 
+    /** This config recorded as an adapter of {@code baseModel} trained for PEFT task type {@code type}. */
+    public LoraConfig forModel(String baseModel, String type) {
+        return new LoraConfig(r, alpha, dropout, targetModules, modulesToSave, useRslora, baseModel, type);
+    }
+
     /** This config with modules trained fully and saved beside the adapter. */
     public LoraConfig withModulesToSave(List<String> modules) {
         return new LoraConfig(r, alpha, dropout, targetModules, modules, useRslora, baseModelNameOrPath, taskType);

@@ -1,6 +1,5 @@
 package dev.tune4j.lora;
 
-import dev.tune4j.model.nn.EngineScalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
@@ -13,6 +12,7 @@ import ai.djl.training.initializer.UniformInitializer;
 import ai.djl.util.PairList;
 import dev.tune4j.model.nn.Dropout;
 import dev.tune4j.model.nn.HfBlock;
+import dev.tune4j.nn.EngineScalars;
 
 /**
  * A Linear layer with a LoRA adapter, as PEFT builds it: the frozen base {@code weight [out, in]} (and {@code bias}),

@@ -13,7 +13,7 @@ import dev.tune4j.checkpoint.SafeTensorsWriter;
 import dev.tune4j.checkpoint.TensorInfo;
 import dev.tune4j.model.ModelConfig;
 import dev.tune4j.model.ModelWeights;
-import dev.tune4j.model.nn.ParameterNames;
+import dev.tune4j.nn.ParameterNames;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;

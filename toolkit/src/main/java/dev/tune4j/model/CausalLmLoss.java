@@ -1,8 +1,8 @@
 package dev.tune4j.model;
 
-import dev.tune4j.model.nn.EngineScalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
+import dev.tune4j.nn.EngineScalars;
 
 /**
  * Next-token cross-entropy for causal language models, as HF computes it: logits at position {@code t} predict the

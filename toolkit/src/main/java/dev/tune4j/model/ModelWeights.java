@@ -8,7 +8,7 @@ import ai.djl.nn.Parameter;
 import dev.tune4j.checkpoint.Checkpoint;
 import dev.tune4j.checkpoint.SafeTensorsWriter;
 import dev.tune4j.checkpoint.TensorInfo;
-import dev.tune4j.model.nn.ParameterNames;
+import dev.tune4j.nn.ParameterNames;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,6 +1,5 @@
 package dev.tune4j.train;
 
-import dev.tune4j.model.nn.EngineScalars;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -8,8 +7,11 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
-import dev.tune4j.model.nn.ParameterNames;
+import dev.tune4j.nn.EngineScalars;
+import dev.tune4j.nn.ParameterNames;
+import dev.tune4j.nn.ParameterRoles;
 import dev.tune4j.optim.Optimizer;
+import dev.tune4j.optim.ParameterRole;
 import dev.tune4j.optim.TensorMemory;
 import dev.tune4j.optim.TrainableParameter;
 import java.lang.foreign.MemorySegment;
@@ -30,7 +32,8 @@ import java.util.function.Function;
  * </pre>
  *
  * Trainable parameters are the model's parameters that require a gradient (frozen base weights under LoRA do not),
- * named as Hugging Face names them. Each step reports the loss, the gradient norm before clipping and the time spent
+ * named as Hugging Face names them and handed to the optimizer with the role their model declares
+ * ({@link ParameterRoles}). Each step reports the loss, the gradient norm before clipping and the time spent
  * in forward, backward and the optimizer.
  */
 public final class TrainingStep {
@@ -38,6 +41,7 @@ public final class TrainingStep {
     private final Map<String, Parameter> parameters;
     private final Optimizer optimizer;
     private final double maxGradientNorm;
+    private final Map<String, ParameterRole> roles; // as the model declares them (ParameterRoles)
 
     /**
      * What one step measured.
@@ -73,6 +77,7 @@ public final class TrainingStep {
         if (parameters.isEmpty()) {
             throw new IllegalArgumentException("the model has no trainable parameter");
         }
+        this.roles = ParameterRoles.of(model);
     }
 
     /** Number of trainable elements. */
@@ -153,7 +158,8 @@ public final class TrainingStep {
         try {
             for (var entry : parameters.entrySet()) {
                 NDArray weight = entry.getValue().getArray();
-                trainable.add(new TrainableParameter(entry.getKey(), weight, weight.getGradient()));
+                trainable.add(new TrainableParameter(entry.getKey(), weight, weight.getGradient(),
+                        roles.get(entry.getKey())));
             }
             double norm = globalNorm(trainable);
             if (!Double.isFinite(norm)) {

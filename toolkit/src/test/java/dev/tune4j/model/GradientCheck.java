@@ -8,7 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
-import dev.tune4j.model.nn.ParameterNames;
+import dev.tune4j.nn.ParameterNames;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

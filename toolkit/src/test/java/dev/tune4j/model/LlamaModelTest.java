@@ -15,7 +15,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import dev.tune4j.model.llama.LlamaConfig;
 import dev.tune4j.model.llama.LlamaForCausalLM;
-import dev.tune4j.model.nn.ParameterNames;
+import dev.tune4j.nn.ParameterNames;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -12,7 +12,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import dev.tune4j.checkpoint.Checkpoint;
-import dev.tune4j.checkpoint.onnx.MiniLmImporter;
+import dev.tune4j.importer.MiniLmImporter;
 import dev.tune4j.model.bert.BertConfig;
 import dev.tune4j.model.bert.BertModel;
 import dev.tune4j.testing.OnnxReferenceBert;

@@ -18,11 +18,11 @@ import dev.tune4j.lora.LoraConfig;
 import dev.tune4j.model.CausalLmLoss;
 import dev.tune4j.model.ClassificationLoss;
 import dev.tune4j.model.bert.BertConfig;
-import dev.tune4j.model.bert.BertForSequenceClassification;
 import dev.tune4j.model.bert.BertForSequenceClassification.Pooling;
+import dev.tune4j.model.bert.BertForSequenceClassification;
 import dev.tune4j.model.llama.LlamaConfig;
 import dev.tune4j.model.llama.LlamaForCausalLM;
-import dev.tune4j.model.nn.ParameterNames;
+import dev.tune4j.nn.ParameterNames;
 import java.lang.ref.WeakReference;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,7 +35,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * Gradients must not depend on when the garbage collector runs. DJL 0.36 backs a tensor made from Java numbers with a
  * Java direct buffer; an autograd graph that keeps such a tensor after its NDArray was closed (DJL's
  * {@code mul(Number)}, {@code Activation.swish}, a same-dtype {@code toType} alias, ...) reads freed memory in the
- * backward pass once the buffer is collected (see {@link dev.tune4j.model.nn.EngineScalars}). Each model here
+ * backward pass once the buffer is collected (see {@link dev.tune4j.nn.EngineScalars}). Each model here
  * computes its gradients twice from the same seeded weights: straight, and with a full collection between forward and
  * backward. They must be the same bits. With {@code Activation.swish} back in Llama's MLP this failed on the MLP and
  * everything below it.

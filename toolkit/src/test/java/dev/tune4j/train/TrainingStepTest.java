@@ -15,7 +15,7 @@ import ai.djl.training.ParameterStore;
 import dev.tune4j.model.CausalLmLoss;
 import dev.tune4j.model.llama.LlamaConfig;
 import dev.tune4j.model.llama.LlamaForCausalLM;
-import dev.tune4j.model.nn.ParameterNames;
+import dev.tune4j.nn.ParameterNames;
 import dev.tune4j.optim.OptimizerSettings;
 import dev.tune4j.optim.TrainableParameter;
 import dev.tune4j.testing.MomentumSgd;

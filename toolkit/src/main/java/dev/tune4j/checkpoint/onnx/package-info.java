@@ -1,6 +1,5 @@
 /**
- * Reading ONNX model files without a protobuf library, and importing the all-MiniLM-L6-v2 ONNX model that ships in a
- * Maven artifact into a Hugging Face model directory ({@code config.json}, {@code model.safetensors},
- * {@code tokenizer.json}).
+ * Reading ONNX model files without a protobuf library: the graph's initializers and nodes, as the MiniLM importer
+ * ({@link dev.tune4j.importer.MiniLmImporter}) needs them to write a Hugging Face model directory.
  */
 package dev.tune4j.checkpoint.onnx;

@@ -29,7 +29,7 @@ public final class BertForMaskedLM extends HfBlock {
     public BertForMaskedLM(BertConfig config) {
         this.vocabSize = config.vocabSize();
         this.bert = child("bert", new BertModel(config, false), new Shape(1, 1));
-        this.predictions = child("cls.predictions", new PredictionHead(config), new Shape(1, 1, config.hiddenSize()));
+        this.predictions = head("cls.predictions", new PredictionHead(config), new Shape(1, 1, config.hiddenSize()));
     }
 
     /** Initializes a fresh model as HF does; returns this. */

@@ -21,7 +21,7 @@ public final class BertForQuestionAnswering extends HfBlock {
     /** A span-extraction model for {@code config}. */
     public BertForQuestionAnswering(BertConfig config) {
         this.bert = child("bert", new BertModel(config, false), new Shape(1, 1));
-        this.qaOutputs = linear("qa_outputs", config.hiddenSize(), 2, true);
+        this.qaOutputs = headLinear("qa_outputs", config.hiddenSize(), 2, true);
     }
 
     /** Initializes a fresh model as HF does; returns this. */

@@ -1,6 +1,5 @@
 package dev.tune4j.model.bert;
 
-import dev.tune4j.model.nn.EngineScalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -9,8 +8,10 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.tune4j.io.Spelled;
 import dev.tune4j.model.nn.Dropout;
 import dev.tune4j.model.nn.HfBlock;
+import dev.tune4j.nn.EngineScalars;
 
 /**
  * BERT with a classification head: children {@code bert} and {@code classifier} ({@code [labels, E]}). Two ways to
@@ -25,12 +26,12 @@ import dev.tune4j.model.nn.HfBlock;
  * Inputs as {@link BertModel}; output logits {@code [B, labels]}.
  */
 public final class BertForSequenceClassification extends HfBlock {
-    /** How the sequence is summarized before the classifier. */
-    public enum Pooling {
-        /** The pooler's {@code tanh(dense(h[:, 0]))}. */
-        POOLER,
+    /** How the sequence is summarized before the classifier; written {@code mean} or {@code pooler}. */
+    public enum Pooling implements Spelled {
         /** Attention-mask weighted mean of the last hidden states. */
-        MEAN
+        MEAN,
+        /** The pooler's {@code tanh(dense(h[:, 0]))}. */
+        POOLER
     }
 
     private final BertModel bert;
@@ -46,7 +47,7 @@ public final class BertForSequenceClassification extends HfBlock {
         this.pooling = pooling;
         this.numLabels = numLabels;
         this.bert = child("bert", new BertModel(config, pooling == Pooling.POOLER), new Shape(1, 1));
-        this.classifier = linear("classifier", config.hiddenSize(), numLabels, true);
+        this.classifier = headLinear("classifier", config.hiddenSize(), numLabels, true);
     }
 
     /** Initializes a fresh model as HF does; returns this. */

@@ -35,7 +35,7 @@ public final class BertModel extends HfBlock {
         for (int i = 0; i < config.numHiddenLayers(); i++) {
             layers.add(child("encoder.layer." + i, new BertLayer(config), activation));
         }
-        this.pooler = withPooler ? linear("pooler.dense", config.hiddenSize(), config.hiddenSize(), true) : null;
+        this.pooler = withPooler ? headLinear("pooler.dense", config.hiddenSize(), config.hiddenSize(), true) : null;
     }
 
     /** The configuration. */

@@ -27,7 +27,7 @@ public final class LlamaForCausalLM extends HfBlock {
         this.model = child("model", new LlamaModel(config), new Shape(1, 1));
         this.lmHead = config.tieWordEmbeddings()
                 ? null
-                : linear("lm_head", config.hiddenSize(), config.vocabSize(), false);
+                : headLinear("lm_head", config.hiddenSize(), config.vocabSize(), false);
     }
 
     /** Initializes a fresh model as HF does (see {@link HfBlock#initializeLikeHuggingFace}); returns this. */

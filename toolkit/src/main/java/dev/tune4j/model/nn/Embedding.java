@@ -2,11 +2,12 @@ package dev.tune4j.model.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.tune4j.optim.ParameterRole;
 
 /** HF {@code nn.Embedding(num, dim)}: parameter {@code weight [num, dim]}; input int64 ids, output {@code [..., dim]}. */
 public final class Embedding extends HfBlock {
@@ -29,6 +30,12 @@ public final class Embedding extends HfBlock {
     /** Number of rows. */
     public long count() {
         return count;
+    }
+
+    /** The table is an {@link ParameterRole#EMBEDDING}. */
+    @Override
+    public ParameterRole ownParameterRole(String name) {
+        return ParameterRole.EMBEDDING;
     }
 
     @Override

@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.tune4j.optim.ParameterRole;
 
 /**
  * HF {@code nn.LayerNorm(dim, eps)} over the last axis with parameters named {@code weight} and {@code bias} (DJL's
@@ -23,6 +24,12 @@ public final class LayerNorm extends HfBlock {
         this.eps = (float) eps;
         this.weight = parameter("weight", Parameter.Type.GAMMA, normalized);
         this.bias = parameter("bias", Parameter.Type.BETA, normalized);
+    }
+
+    /** Gain and shift are {@link ParameterRole#NORM}. */
+    @Override
+    public ParameterRole ownParameterRole(String name) {
+        return ParameterRole.NORM;
     }
 
     @Override

@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.tune4j.optim.ParameterRole;
 
 /**
  * Llama's RMSNorm: {@code y = weight * x / sqrt(mean(x^2, last axis) + eps)}, no bias (HF {@code LlamaRMSNorm}).
@@ -21,6 +22,12 @@ public final class RmsNorm extends HfBlock {
         this.dimension = dimension;
         this.eps = (float) eps;
         this.weight = parameter("weight", Parameter.Type.GAMMA, new Shape(dimension));
+    }
+
+    /** The gain is {@link ParameterRole#NORM}. */
+    @Override
+    public ParameterRole ownParameterRole(String name) {
+        return ParameterRole.NORM;
     }
 
     @Override

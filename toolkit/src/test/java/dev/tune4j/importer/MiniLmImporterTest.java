@@ -1,4 +1,4 @@
-package dev.tune4j.checkpoint.onnx;
+package dev.tune4j.importer;
 
 import static dev.tune4j.checkpoint.onnx.OnnxFixtures.floatTensor;
 import static dev.tune4j.checkpoint.onnx.OnnxFixtures.message;
@@ -11,6 +11,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tune4j.checkpoint.onnx.OnnxModel;
+import dev.tune4j.checkpoint.onnx.OnnxModelReader;
 import dev.tune4j.engine.Tune4jHome;
 import dev.tune4j.testing.OnnxReferenceBert;
 import dev.tune4j.testing.PlainSafeTensorsReader;

@@ -1,4 +1,4 @@
-package dev.tune4j.report;
+package dev.tune4j.runfiles;
 
 import java.util.Arrays;
 import java.util.Locale;

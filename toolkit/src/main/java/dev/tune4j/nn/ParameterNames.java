@@ -1,4 +1,4 @@
-package dev.tune4j.model.nn;
+package dev.tune4j.nn;
 
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;

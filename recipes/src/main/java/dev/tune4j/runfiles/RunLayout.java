@@ -1,4 +1,4 @@
-package dev.tune4j.run;
+package dev.tune4j.runfiles;
 
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;

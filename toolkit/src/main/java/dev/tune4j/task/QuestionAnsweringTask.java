@@ -1,4 +1,4 @@
-package dev.tune4j.run;
+package dev.tune4j.task;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.ndarray.NDArray;
@@ -7,7 +7,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
-import ai.djl.training.ParameterStore;
 import dev.tune4j.data.qa.DocStrideWindows;
 import dev.tune4j.data.qa.QaExample;
 import dev.tune4j.data.qa.QaWindow;
@@ -16,58 +15,45 @@ import dev.tune4j.data.qa.SquadReader;
 import dev.tune4j.model.ClassificationLoss;
 import dev.tune4j.model.bert.BertConfig;
 import dev.tune4j.model.bert.BertForQuestionAnswering;
-import dev.tune4j.model.nn.EngineScalars;
-import dev.tune4j.recipe.DataSpec;
-import dev.tune4j.recipe.Recipe;
-import dev.tune4j.recipe.VariantSpec;
 import dev.tune4j.tokenizer.Tokenizers;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Extractive question answering (SQuAD format) with a BERT encoder and a start/end head. Contexts longer than
- * {@code max_sequence_length} are cut into overlapping windows (stride half the context room); a window without the
+ * {@code maxSequenceLength} are cut into overlapping windows (stride half the context room); a window without the
  * answer is trained to point at {@code [CLS]}. Evaluation picks, per question, the best span over its windows
  * (start &lt;= end, at most {@value #MAX_ANSWER_TOKENS} tokens) and reports SQuAD exact match and F1 (in [0, 1]).
  */
-public final class QuestionAnsweringData implements TaskData {
+public final class QuestionAnsweringTask extends TrainingTask {
     private static final int MAX_QUESTION_TOKENS = 64;
     private static final int MAX_ANSWER_TOKENS = 30;
     private static final int EVAL_BATCH = 16;
 
-    private final Recipe recipe;
-    private final ModelSource model;
     private final BertConfig config;
     private final List<QaWindow> train;
     private final List<QaExample> evalExamples;
     private final List<List<QaWindow>> evalWindows;
-    private final String description;
 
-    private QuestionAnsweringData(Recipe recipe, ModelSource model, BertConfig config, List<QaWindow> train,
+    private QuestionAnsweringTask(PretrainedModel model, BertConfig config, List<QaWindow> train,
             List<QaExample> evalExamples, List<List<QaWindow>> evalWindows, String description) {
-        this.recipe = recipe;
-        this.model = model;
+        super(model, description);
         this.config = config;
         this.train = train;
         this.evalExamples = evalExamples;
         this.evalWindows = evalWindows;
-        this.description = description;
     }
 
-    static QuestionAnsweringData prepare(Recipe recipe, ModelSource model, PrintWriter log) throws IOException {
-        if (!(model.config() instanceof BertConfig config)) {
-            throw new IllegalArgumentException("question_answering needs a BERT model, but " + model.name() + " is "
-                    + model.config().modelType());
-        }
-        DataSpec data = recipe.data();
-        if (!"squad".equals(data.source())) {
-            throw new IllegalArgumentException("data.source '" + data.source()
-                    + "' is not a question_answering source (squad)");
+    /** Reads the SQuAD file(s) of {@code data} and cuts every question's context into windows. */
+    public static QuestionAnsweringTask prepare(PretrainedModel model, DataSettings data) throws IOException {
+        BertConfig config = config(model, Task.QUESTION_ANSWERING, BertConfig.class, "BERT");
+        if (data.source() != ExampleSource.SQUAD) {
+            throw notASource(data.source(), Task.QUESTION_ANSWERING);
         }
         List<QaExample> all = SquadReader.read(Path.of(data.path()));
         List<QaExample> trainExamples;
@@ -82,7 +68,7 @@ public final class QuestionAnsweringData implements TaskData {
         }
         trainExamples = head(trainExamples, data.trainExamples());
         heldOut = head(heldOut, data.evalExamples());
-        int length = recipe.maxSequenceLength();
+        int length = data.maxSequenceLength();
         int stride = Math.max(1, (length - MAX_QUESTION_TOKENS - 3) / 2);
         List<QaWindow> train = new ArrayList<>();
         List<List<QaWindow>> evalWindows = new ArrayList<>();
@@ -97,9 +83,7 @@ public final class QuestionAnsweringData implements TaskData {
         }
         String description = "squad: " + trainExamples.size() + " train questions (" + train.size()
                 + " windows of " + length + " tokens) / " + heldOut.size() + " eval questions";
-        log.println("tune4j: data " + description);
-        log.flush();
-        return new QuestionAnsweringData(recipe, model, config, train, heldOut, evalWindows, description);
+        return new QuestionAnsweringTask(model, config, train, heldOut, evalWindows, description);
     }
 
     private static List<QaExample> head(List<QaExample> examples, Integer count) {
@@ -107,8 +91,8 @@ public final class QuestionAnsweringData implements TaskData {
     }
 
     @Override
-    public ModelSource model() {
-        return model;
+    public Task task() {
+        return Task.QUESTION_ANSWERING;
     }
 
     @Override
@@ -117,16 +101,18 @@ public final class QuestionAnsweringData implements TaskData {
     }
 
     @Override
-    public String describe() {
-        return description;
+    Block newBlock() {
+        return new BertForQuestionAnswering(config);
     }
 
     @Override
-    public Block newModel(NDManager manager, VariantSpec variant) throws IOException {
-        return model.build(manager, () -> new BertForQuestionAnswering(config),
-                (block, owner) -> block.initialize(owner, DataType.FLOAT32),
-                name -> name.startsWith("qa_outputs.") || name.startsWith("bert.pooler."),
-                variant.lora() ? model.lora(recipe.lora(), "QUESTION_ANS") : null);
+    Block initialize(Block block, NDManager manager) {
+        return ((BertForQuestionAnswering) block).initialize(manager, DataType.FLOAT32);
+    }
+
+    @Override
+    boolean isNewParameter(String parameter) {
+        return parameter.startsWith("qa_outputs.") || parameter.startsWith("bert.pooler.");
     }
 
     @Override
@@ -136,18 +122,15 @@ public final class QuestionAnsweringData implements TaskData {
             windows.add(train.get(example));
         }
         Padded batch = Padded.of(windows);
-        return new MicroBatch(batch.realTokens, manager -> {
-            NDList logits = forward(model, manager, batch, true);
-            return loss(manager, logits, windows);
-        });
+        return new MicroBatch(batch.realTokens, manager -> loss(manager, logits(model, manager, batch, true), windows));
     }
 
+    /** Mean of the start and end cross-entropies. */
     private static NDArray loss(NDManager manager, NDList logits, List<QaWindow> windows) {
         long[] starts = windows.stream().mapToLong(QaWindow::startPosition).toArray();
         long[] ends = windows.stream().mapToLong(QaWindow::endPosition).toArray();
-        NDArray sum = ClassificationLoss.compute(logits.get(0), manager.create(starts))
-                .add(ClassificationLoss.compute(logits.get(1), manager.create(ends)));
-        return sum.div(EngineScalars.of(sum, 2)); // div(Number) would leave backward a freed scalar (EngineScalars)
+        return half(ClassificationLoss.compute(logits.get(0), manager.create(starts))
+                .add(ClassificationLoss.compute(logits.get(1), manager.create(ends))));
     }
 
     @Override
@@ -165,8 +148,8 @@ public final class QuestionAnsweringData implements TaskData {
                 List<QaWindow> part = windows.subList(start, Math.min(windows.size(), start + EVAL_BATCH));
                 Padded batch = Padded.of(part);
                 try (NDManager scope = manager.newSubManager()) {
-                    NDList logits = forward(model, scope, batch, false);
-                    lossSum += loss(scope, logits, part).toType(DataType.FLOAT64, false).getDouble() * part.size();
+                    NDList logits = logits(model, scope, batch, false);
+                    lossSum += value(loss(scope, logits, part)) * part.size();
                     windowCount += part.size();
                     float[] startLogits = logits.get(0).toFloatArray();
                     float[] endLogits = logits.get(1).toFloatArray();
@@ -191,17 +174,16 @@ public final class QuestionAnsweringData implements TaskData {
             f1 += SquadMetrics.f1(best, example.answerTexts());
         }
         Map<String, Double> metrics = new LinkedHashMap<>();
-        metrics.put("eval_loss", lossSum / windowCount);
+        metrics.put(EVAL_LOSS, lossSum / windowCount);
         metrics.put("eval_exact_match", exact / evalExamples.size());
         metrics.put("eval_f1", f1 / evalExamples.size());
         return metrics;
     }
 
-    private static NDList forward(Block model, NDManager manager, Padded batch, boolean training) {
+    private static NDList logits(Block model, NDManager manager, Padded batch, boolean training) {
         Shape shape = new Shape(batch.size, batch.length);
-        NDList inputs = new NDList(manager.create(batch.ids, shape), manager.create(batch.mask, shape),
-                manager.create(batch.tokenTypes, shape));
-        return model.forward(new ParameterStore(manager, false), inputs, training);
+        return forward(model, manager, new NDList(manager.create(batch.ids, shape), manager.create(batch.mask, shape),
+                manager.create(batch.tokenTypes, shape)), training);
     }
 
     /** Windows padded to their longest, with token types (which {@link dev.tune4j.data.batch.PaddedBatch} lacks). */
@@ -216,7 +198,7 @@ public final class QuestionAnsweringData implements TaskData {
                 QaWindow window = windows.get(w);
                 System.arraycopy(window.ids(), 0, ids, w * length, window.ids().length);
                 System.arraycopy(window.tokenTypeIds(), 0, types, w * length, window.ids().length);
-                java.util.Arrays.fill(mask, w * length, w * length + window.ids().length, 1);
+                Arrays.fill(mask, w * length, w * length + window.ids().length, 1);
                 real += window.ids().length;
             }
             return new Padded(windows.size(), length, ids, mask, types, real);
