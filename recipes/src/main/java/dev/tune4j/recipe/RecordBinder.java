@@ -25,6 +25,25 @@ import java.util.Objects;
  *
  * <p>Every problem goes to the {@link ProblemCollector} and binding carries on, so one pass reports all of them; a
  * value that failed is a placeholder (null, 0 or false) and its path is marked failed in the {@link KeyLocations}.
+ *
+ * <p><b>Why not Jackson databind.</b> Jackson reads the YAML ({@link YamlReader} walks its token stream) and writes
+ * the resolved recipe ({@link RecipeWriter}); only the step from located nodes to records is written here, because
+ * databind (2.23, checked with a scratch program against these records) cannot give what recipe errors promise:
+ * <ul>
+ *   <li>all errors at once: databind throws at the first problem. A {@code DeserializationProblemHandler} can note
+ *       and skip unknown keys and unparsable scalars, but a missing required creator property (only the first is
+ *       named) and a compact constructor that refuses its values ({@code ValueInstantiationException}) end the whole
+ *       read, taking the unknown keys noted so far with them; a duplicate key of a record ends it too, as "No
+ *       fallback setter/field defined for creator property";
+ *   <li>file:line:column for every error: a record is built through its constructor, so databind buffers its
+ *       properties and an unknown key of a record reaches the handler without a location (-1:-1); and overrides
+ *       ({@link RecipeOverrides}) rewrite the tree before binding, where databind bound from a {@code JsonNode}
+ *       reports no location at all, while a {@link YamlNode} replaced by an override points at the override;
+ *   <li>strict scalars: by default databind turns {@code '3'} into an int and truncates {@code 2.5} into one, where a
+ *       recipe must say "expected an integer, found '2.5'";
+ *   <li>the messages themselves (the did-you-mean hints, "missing required key", the placeholders that let
+ *       {@link RecipeValidator} skip checks on values that already failed).
+ * </ul>
  */
 final class RecordBinder {
     private final ProblemCollector problems;

@@ -147,7 +147,7 @@ public final class Checkpoint implements AutoCloseable {
         }
         JsonNode root;
         try {
-            root = SafeTensorsFile.JSON.readTree(InputFiles.readUtf8(index, "safetensors index"));
+            root = SafeTensorsHeader.JSON.readTree(InputFiles.readUtf8(index, "safetensors index"));
         } catch (JacksonException e) {
             throw new SafeTensorsFormatException(index, "index is not valid JSON: " + e.getOriginalMessage(), e);
         }

@@ -120,7 +120,7 @@ public final class SafeTensorsWriter {
 
     /** The padded header: compact JSON, then spaces up to a multiple of 8 bytes. */
     static byte[] header(List<Entry> tensors, Map<String, String> metadata) throws IOException {
-        ObjectNode root = SafeTensorsFile.JSON.createObjectNode();
+        ObjectNode root = SafeTensorsHeader.JSON.createObjectNode();
         if (!metadata.isEmpty()) {
             ObjectNode meta = root.putObject(SafeTensorsFile.METADATA_KEY);
             metadata.forEach((key, value) -> {
@@ -147,7 +147,7 @@ public final class SafeTensorsWriter {
             node.putArray("data_offsets").add(offset).add(end);
             offset = end;
         }
-        byte[] json = SafeTensorsFile.JSON.writeValueAsBytes(root);
+        byte[] json = SafeTensorsHeader.JSON.writeValueAsBytes(root);
         int padded = (json.length + 7) & ~7;
         byte[] header = new byte[padded];
         System.arraycopy(json, 0, header, 0, json.length);

@@ -4,10 +4,10 @@ import dev.tune4j.model.ModelConfig;
 import java.util.List;
 
 /**
- * A LoRA adapter's settings, with PEFT's names and defaults (algorithms.md §4): rank {@code r}, {@code lora_alpha},
- * {@code lora_dropout} on the adapter input, {@code target_modules} (Linear module names, matched as the last dotted
- * components of a module's name, as PEFT does), {@code modules_to_save} (modules trained fully beside the adapters,
- * e.g. a classifier head) and rsLoRA scaling.
+ * A LoRA adapter's settings, with PEFT's names and defaults (docs/algorithms.md#lora-and-the-peft-layout): rank {@code
+ * r}, {@code lora_alpha}, {@code lora_dropout} on the adapter input, {@code target_modules} (Linear module names,
+ * matched as the last dotted components of a module's name, as PEFT does), {@code modules_to_save} (modules trained
+ * fully beside the adapters, e.g. a classifier head) and rsLoRA scaling.
  *
  * @param r the rank, at least 1
  * @param alpha {@code lora_alpha}, the scaling numerator

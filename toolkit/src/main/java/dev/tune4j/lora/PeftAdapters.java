@@ -25,10 +25,11 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * LoRA adapters on disk exactly as PEFT's {@code save_pretrained} writes them (algorithms.md §4), so adapters move
- * between tune4j and Python: {@code adapter_model.safetensors} with keys {@code base_model.model.<module>.lora_A.weight}
- * / {@code lora_B.weight} (and the plain parameter names of {@code modules_to_save}, under the same prefix), metadata
- * {@code format: pt}, and {@code adapter_config.json} with PEFT's keys. Reading ignores keys newer PEFT versions add.
+ * LoRA adapters on disk exactly as PEFT's {@code save_pretrained} writes them
+ * (docs/algorithms.md#lora-and-the-peft-layout), so adapters move between tune4j and Python: {@code
+ * adapter_model.safetensors} with keys {@code base_model.model.<module>.lora_A.weight} / {@code lora_B.weight} (and the
+ * plain parameter names of {@code modules_to_save}, under the same prefix), metadata {@code format: pt}, and {@code
+ * adapter_config.json} with PEFT's keys. Reading ignores keys newer PEFT versions add.
  */
 public final class PeftAdapters {
     /** The weights file. */

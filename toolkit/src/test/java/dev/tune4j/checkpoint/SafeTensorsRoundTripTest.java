@@ -29,7 +29,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Writer and reader together, against values from the spec and hand computation, and against DJL's own decoder. */
+/**
+ * Writer and reader together, against the safetensors format's rules (docs/algorithms.md#safetensors) and hand
+ * computation, and against DJL's own decoder.
+ */
 class SafeTensorsRoundTripTest {
     @TempDir
     Path dir;
@@ -130,7 +133,8 @@ class SafeTensorsRoundTripTest {
 
     @Test
     void bfloat16BitsWidenExactly() throws IOException {
-        // Project-written fixture: BF16 bits written by hand; widening is bits << 16 (spec).
+        // Project-written fixture: BF16 bits written by hand; widening is bits << 16 (exact: bf16 is the top half
+        // of a float32).
         Path file = RawSafeTensors.write(dir.resolve("bf16.safetensors"),
                 json("{'w':{'dtype':'BF16','shape':[2,2],'data_offsets':[0,8]}}"),
                 RawSafeTensors.shorts(0x3F80, 0xC049, 0x7F80, 0x0001));

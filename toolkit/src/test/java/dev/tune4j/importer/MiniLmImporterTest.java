@@ -41,7 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
  * against the BERT checkpoint layout, the raw ONNX initializers, and onnxruntime's forward pass on the same ONNX file.
  */
 class MiniLmImporterTest {
-    private static final long PARAMETERS = 22_565_376L; // data.md: all-MiniLM-L6-v2 fp32 parameter count
+    private static final long PARAMETERS = 22_565_376L; // scripts/reference/tokenizer_ids.py counts it in the ONNX file
     private static final int HIDDEN = 384;
 
     @TempDir
@@ -69,7 +69,7 @@ class MiniLmImporterTest {
         }
     }
 
-    /** The BertModel tensor names and shapes for 6 layers, hidden 384, FFN 1536 (algorithms.md 6.2, data.md). */
+    /** The BertModel tensor names and shapes for 6 layers, hidden 384, FFN 1536 (docs/algorithms.md#bert-layout). */
     private static Map<String, List<Long>> bertModelLayout() {
         Map<String, List<Long>> layout = new LinkedHashMap<>();
         layout.put("embeddings.word_embeddings.weight", List.of(30522L, 384L));
@@ -123,7 +123,8 @@ class MiniLmImporterTest {
         }
         assertEquals(PARAMETERS, parameters);
 
-        // The safetensors layout rules (algorithms.md 6.3): header padded to 8 bytes, data fully covered, no holes.
+        // The safetensors layout rules (docs/algorithms.md#safetensors): header padded to 8 bytes, data fully
+        // covered, no holes.
         assertEquals(0, file.headerLength() % 8);
         assertEquals(Map.of("format", "pt"), file.header().get("__metadata__"));
         List<long[]> spans = file.names().stream().map(file::offsets).sorted(Comparator.comparingLong(s -> s[0]))
@@ -158,7 +159,7 @@ class MiniLmImporterTest {
     void tokenizerJsonIsTheArtifactsOwn() throws IOException {
         try (InputStream in = ClassLoader.getSystemResourceAsStream("all-minilm-l6-v2-tokenizer.json")) {
             byte[] original = in.readAllBytes();
-            assertEquals(711_661, original.length); // data.md
+            assertEquals(711_661, original.length); // the jar entry's size (docs/test-vectors.md)
             assertArrayEquals(original, Files.readAllBytes(imported.resolve("tokenizer.json")));
         }
     }
@@ -201,7 +202,8 @@ class MiniLmImporterTest {
 
     @Test
     void scalarForwardOverImportedWeightsMatchesOnnxRuntime() throws Exception {
-        // Token ids looked up by hand in the artifact's tokenizer.json vocab (data.md golden ids):
+        // Token ids looked up by hand in the artifact's tokenizer.json vocab (scripts/reference/tokenizer_ids.py
+        // reproduces them):
         //   [CLS] hello world [SEP]; [CLS] i like straw ##berries [SEP];
         //   [CLS] the capital of france is paris . [SEP] hello world [SEP] (a pair: second segment has type 1).
         long[][] ids = {

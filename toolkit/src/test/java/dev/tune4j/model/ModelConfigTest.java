@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ModelConfigTest {
-    // Llama-2-7b-hf's config.json as algorithms.md §6.1 lists it, written out by hand (plus an unknown key)
+    // Llama-2-7b-hf's config.json as published with the model, written out by hand (plus an unknown key)
     private static final String LLAMA2_7B = """
             {"architectures": ["LlamaForCausalLM"], "bos_token_id": 1, "eos_token_id": 2, "hidden_act": "silu",
              "hidden_size": 4096, "initializer_range": 0.02, "intermediate_size": 11008,
@@ -25,7 +25,7 @@ class ModelConfigTest {
              "transformers_version": "4.31.0.dev0", "use_cache": true, "vocab_size": 32000,
              "some_future_key": {"nested": true}}
             """;
-    // bert-base-uncased's config.json as algorithms.md §6.2 lists it
+    // bert-base-uncased's config.json as published with the model, written out by hand
     private static final String BERT_BASE = """
             {"architectures": ["BertForMaskedLM"], "attention_probs_dropout_prob": 0.1, "gradient_checkpointing": false,
              "hidden_act": "gelu", "hidden_dropout_prob": 0.1, "hidden_size": 768, "initializer_range": 0.02,

@@ -14,7 +14,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Golden ids from the project's data notes (bert-base-uncased, checked there against the original vocab.txt). */
+/** Golden ids of bert-base-uncased's vocab, reproduced by a plain WordPiece in scripts/reference/tokenizer_ids.py. */
 class BertTokenizerFilesTest {
     @TempDir
     Path home;

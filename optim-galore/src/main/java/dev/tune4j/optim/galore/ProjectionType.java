@@ -4,7 +4,7 @@ import java.util.Locale;
 
 /**
  * GaLore's {@code proj_type}: which side of an m×n gradient gets the low-rank basis (reference
- * {@code GaLoreProjector}, notes §2.1).
+ * {@code GaLoreProjector}, docs/algorithms.md#galore-projector).
  */
 public enum ProjectionType {
     /** The smaller dimension: right basis when m ≥ n (so square matrices project on the right), else left. */

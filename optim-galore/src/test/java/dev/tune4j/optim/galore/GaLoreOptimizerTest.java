@@ -153,7 +153,7 @@ class GaLoreOptimizerTest {
                             new TrainableParameter("layers.0.self_attn.q_proj.bias", bias,
                                     manager.create(new float[] {0.3f, -0.1f}))), OptionalDouble.empty());
                 }
-                // the hand computation of notes §2.2 in the planted coordinates
+                // the step of docs/algorithms.md#galore-adamw-step, by hand in the planted coordinates
                 String side = switch (projType) {
                     case "std" -> "right"; // 9 ≥ 6
                     case "reverse_std" -> "left";
@@ -244,7 +244,8 @@ class GaLoreOptimizerTest {
 
     @Test
     void stateBytesFollowThePaperFormula() {
-        // notes §2.5, std: min(m,n)·r (projector) + 2·max(m,n)·r (two fp32 moments of R) per matrix, × 4 bytes;
+        // docs/algorithms.md#galore-memory, std: min(m,n)·r (projector) + 2·max(m,n)·r (two fp32 moments of R) per
+        // matrix, × 4 bytes;
         // the 1-D norm weight gets two full fp32 moments
         Map<String, Shape> shapes = new LinkedHashMap<>();
         shapes.put(Q, new Shape(24, 16));

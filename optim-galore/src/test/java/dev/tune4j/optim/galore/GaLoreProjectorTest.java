@@ -21,7 +21,8 @@ class GaLoreProjectorTest {
 
     @Test
     void sidesFollowTheReferenceTable() {
-        // notes §2.1: std projects the smaller side (right for square), reverse_std the larger one
+        // docs/algorithms.md#galore-projector: std projects the smaller side (right for square), reverse_std the
+        // larger one
         assertEquals(ProjectionSide.RIGHT, ProjectionType.STD.sideFor(8, 4));
         assertEquals(ProjectionSide.RIGHT, ProjectionType.STD.sideFor(4, 4));
         assertEquals(ProjectionSide.LEFT, ProjectionType.STD.sideFor(4, 8));

@@ -14,8 +14,9 @@ import java.util.List;
 import java.util.OptionalDouble;
 
 /**
- * Test fixture (written by the project): the Hugging Face-style AdamW of GaLore's reference (notes §2.2) as a plain
- * scalar float loop, registered as {@code test_adamw} in the test class path. Two fp32 moments per element:
+ * Test fixture (written by the project): the Hugging Face-style AdamW of GaLore's reference
+ * (docs/algorithms.md#galore-adamw-step) as a plain scalar float loop, registered as {@code test_adamw} in the test
+ * class path. Two fp32 moments per element:
  * {@code m = b1 m + (1-b1) g; v = b2 v + (1-b2) g²; w -= lr √(1-b2^t)/(1-b1^t) · m/(√v + eps); w -= lr wd w}.
  */
 public final class ScalarAdamW extends AbstractOptimizer {

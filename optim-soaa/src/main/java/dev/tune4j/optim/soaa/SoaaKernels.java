@@ -16,7 +16,10 @@ import jdk.incubator.vector.VectorSpecies;
  * scalar tail with the same float arithmetic.
  */
 final class SoaaKernels {
-    /** 256-bit vectors: measured faster than 512-bit for this kind of streaming loop (djl.md §6). */
+    /**
+     * 256-bit vectors: measured faster than 512-bit for this kind of streaming loop
+     * (docs/djl.md#java-kernels-against-engine-operations).
+     */
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED.length() > 8
             ? FloatVector.SPECIES_256 : FloatVector.SPECIES_PREFERRED;
     static final int LANES = SPECIES.length();

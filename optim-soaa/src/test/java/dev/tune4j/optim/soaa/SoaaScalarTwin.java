@@ -4,7 +4,7 @@ import java.util.OptionalDouble;
 
 /**
  * Test oracle (written by the project): SOAA in plain double-precision scalar Java, following the pseudo-code of
- * shared/notes/algorithms.md §1.5 line by line, with no Vector API, no float32 and no shared code with
+ * docs/algorithms.md#soaa-step line by line, with no Vector API, no float32 and no shared code with
  * {@link SoaaRule}. Parameters are {@code double[]} arrays; {@code groupOf[p]} names the group of parameter p,
  * whose learning rate and weight decay are {@code lr[group]} and {@code weightDecay[group]}.
  */

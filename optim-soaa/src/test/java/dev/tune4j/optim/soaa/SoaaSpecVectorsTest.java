@@ -15,10 +15,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The float64 test vectors of shared/notes/algorithms.md §1.5: the scalar twin must match them to the printed
- * precision, the float32 kernel optimizer to 1e-6 relative. The spec prints R, dt and pr with 10 significant digits and
- * θ with 10 decimals (b at t = 1 is 0.0489995, where 10 significant digits would show 0.04899950003), trailing zeros
- * dropped.
+ * The float64 test vectors printed by scripts/reference/soaa_vectors.py (an independent numpy implementation; see
+ * docs/test-vectors.md, section SOAA): the scalar twin must match them to the printed precision, the float32 kernel
+ * optimizer to 1e-6 relative. The script prints R, dt and pr with 10 significant digits and θ with 10 decimals (b at
+ * t = 1 is 0.0489995, where 10 significant digits would show 0.04899950003), trailing zeros dropped.
  */
 class SoaaSpecVectorsTest {
     private static final double[] W0 = {0.5, -0.3, 0.1, 0.2};
@@ -30,7 +30,7 @@ class SoaaSpecVectorsTest {
     };
     private static final double[] LOSSES = {1.00, 0.90, 0.85};
 
-    /** One printed step of the spec. */
+    /** One printed step of the reference script. */
     private record Expected(double ratio, double dt, double pr, double[] w, double[] b) {}
 
     private static final double[] W1 = {0.498995, -0.2989970001, 0.0989990002, 0.199998};
@@ -46,7 +46,7 @@ class SoaaSpecVectorsTest {
                     new double[] {0.046186909}));
 
     private static final List<Expected> CENTERED_SUM_OF_RATIOS = List.of(
-            new Expected(1.425e7, 1, 6.4999996e-4, W1, B1), // θ as the default variant at t = 1 (spec says so)
+            new Expected(1.425e7, 1, 6.4999996e-4, W1, B1), // θ as the default at t = 1 (v̂ = 0 makes D = √ŝ)
             new Expected(371.387639, 1.870550563, 5.581083132e-4,
                     new double[] {0.4982437587, -0.2979933971, 0.0980098846, 0.1994306586},
                     new double[] {0.0480078372}),

@@ -6,8 +6,8 @@ import dev.tune4j.model.ModelConfig;
 import dev.tune4j.model.ModelSizeLimits;
 
 /**
- * BERT encoder hyper-parameters (HF {@code BertConfig}; algorithms.md §6.2): post-LN layers, exact-erf GELU,
- * absolute position and token-type embeddings.
+ * BERT encoder hyper-parameters (HF {@code BertConfig}; docs/algorithms.md#bert-layout): post-LN layers, exact-erf
+ * GELU, absolute position and token-type embeddings.
  *
  * @param vocabSize WordPiece vocabulary (30522 for bert-base-uncased)
  * @param hiddenSize model width E

@@ -7,8 +7,8 @@ import dev.tune4j.model.ModelConfig;
 import dev.tune4j.model.ModelSizeLimits;
 
 /**
- * Llama-2 architecture hyper-parameters (HF {@code LlamaConfig}; algorithms.md §6.1). Always read from the
- * checkpoint's config.json: transformers' class defaults (rms_norm_eps 1e-6, 2048 positions) differ from Llama-2's.
+ * Llama-2 architecture hyper-parameters (HF {@code LlamaConfig}; docs/algorithms.md#llama-2-layout). Always read from
+ * the checkpoint's config.json: transformers' class defaults (rms_norm_eps 1e-6, 2048 positions) differ from Llama-2's.
  *
  * @param vocabSize token vocabulary (32000 for Llama-2)
  * @param hiddenSize model width E

@@ -9,7 +9,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
 /**
- * Rotary position embeddings in Hugging Face's {@code rotate_half} convention (algorithms.md §6.1).
+ * Rotary position embeddings in Hugging Face's {@code rotate_half} convention (docs/algorithms.md#llama-2-layout).
  *
  * <p>{@code inv_freq_j = 1 / theta^(2j/d)} for {@code j < d/2}; {@code freqs = pos * inv_freq};
  * {@code emb = concat(freqs, freqs)}; {@code x' = x * cos(emb) + rotate_half(x) * sin(emb)} with

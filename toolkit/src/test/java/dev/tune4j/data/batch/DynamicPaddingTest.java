@@ -71,7 +71,7 @@ class DynamicPaddingTest {
     @Test
     void encodedTextsCountTruncation() throws IOException {
         try (HuggingFaceTokenizer tokenizer = Tokenizers.load(BertTokenizerFiles.minilm(Tune4jHome.resolve()), 6)) {
-            // "hello world" -> [CLS] hello world [SEP] (4 tokens, golden ids from data.md); the long one is cut to 6
+            // "hello world" -> [CLS] hello world [SEP] (4 tokens, docs/test-vectors.md); the long one is cut to 6
             EncodedTexts encoded = EncodedTexts.encode(tokenizer,
                     List.of("hello world", "one two three four five six seven", "a b c d"));
             assertArrayEquals(new long[] {101, 7592, 2088, 102}, encoded.ids().get(0));
