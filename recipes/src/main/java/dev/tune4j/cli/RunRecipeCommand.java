@@ -4,12 +4,14 @@ import dev.tune4j.recipe.LoadedRecipe;
 import dev.tune4j.recipe.Recipe;
 import dev.tune4j.recipe.RecipeWriter;
 import dev.tune4j.recipe.VariantSpec;
+import dev.tune4j.run.ComparisonRunner;
 import dev.tune4j.run.RecipeRunner;
 import dev.tune4j.run.TaskData;
 import dev.tune4j.runfiles.MetricKeys;
 import dev.tune4j.runfiles.RunLayout;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -43,6 +45,11 @@ final class RunRecipeCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "N", description = "Run only this seed.")
     private Integer seed;
 
+    @Option(names = ComparisonRunner.QUIET_DATA_OPTION, hidden = true,
+            description = "Print no fetch, import and data lines: compare, which starts each run with this, printed"
+                    + " them once for all runs.")
+    private boolean quietData;
+
     @Override
     public Integer call() throws IOException {
         Optional<LoadedRecipe> loaded = arguments.load(spec);
@@ -63,7 +70,7 @@ final class RunRecipeCommand implements Callable<Integer> {
         if (!Files.exists(recipeFile)) {
             Files.writeString(recipeFile, RecipeWriter.toYaml(full)); // what `tune4j report` reads
         }
-        TaskData data = TaskData.prepare(recipe, out);
+        TaskData data = TaskData.prepare(recipe, quietData ? new PrintWriter(Writer.nullWriter()) : out);
         RecipeRunner runner = new RecipeRunner(recipe, data, outputDir, out);
         boolean failed = false;
         for (VariantSpec runVariant : recipe.variants()) {

