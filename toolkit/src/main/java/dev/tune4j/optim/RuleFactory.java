@@ -47,6 +47,16 @@ public abstract class RuleFactory<O extends RuleOptions> implements OptimizerFac
      */
     public void checkGroup(ParameterGroup group) {}
 
+    /**
+     * Checks a group's overrides knowing the optimizer-wide {@code options} (a wrapper such as GaLore asks the rule it
+     * wraps, which the options name); by default {@link #checkGroup(ParameterGroup)}.
+     *
+     * @throws IllegalArgumentException naming the option a group may not override
+     */
+    public void checkGroup(ParameterGroup group, O options) {
+        checkGroup(group);
+    }
+
     /** A new rule with the optimizer-wide {@code options} for a run of {@code totalSteps} optimizer steps. */
     public abstract UpdateRule<O> rule(O options, long totalSteps);
 
@@ -71,7 +81,7 @@ public abstract class RuleFactory<O extends RuleOptions> implements OptimizerFac
             if (!names.add(group.name())) {
                 throw new IllegalArgumentException("two parameter groups are named '" + group.name() + "'");
             }
-            checkGroup(group);
+            checkGroup(group, options);
             Map<String, Object> merged = new LinkedHashMap<>(settings.options());
             merged.putAll(group.overrides());
             groups.add(new OptimizerPlan.Group<>(group, options(schema.parse(merged, "group '" + group.name() + "'"))));

@@ -77,14 +77,14 @@ public final class RuleOptimizer<O extends RuleOptions> implements Optimizer {
         if (loss.isPresent() && !Double.isFinite(loss.getAsDouble())) {
             throw new IllegalArgumentException("loss is " + loss.getAsDouble() + "; stop the run instead of stepping");
         }
-        t++;
         List<RuleParameter<O>> forRule = new ArrayList<>(parameters.size());
-        for (TrainableParameter parameter : parameters) {
+        for (TrainableParameter parameter : parameters) { // resolving checks each parameter (e.g. GaLore's rank)
             Resolved<O> of = resolve(parameter);
             forRule.add(new RuleParameter<>(parameter.name(), parameter.role(), parameter.weight(),
                     parameter.gradient(), of.options(), of.options().lr() * learningRateScale, true,
                     new RuleState(store, parameter.name(), "", of.specs())));
         }
+        t++; // only once every parameter was accepted: a refused step does not count
         rule.step(t, forRule, loss);
         for (TrainableParameter parameter : parameters) {
             zero(parameter.gradient());

@@ -1,5 +1,11 @@
 package dev.tune4j.optim.galore;
 
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import dev.tune4j.optim.RuleState;
+import dev.tune4j.optim.TensorMemory;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
@@ -7,11 +13,12 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The end of a GaLore step on a float32 CPU weight in one Vector API pass over its memory: {@code w ← w + α·U} with U
- * the back-projected update, then the decoupled weight decay {@code w ← w − d·w} with {@code d = lr·wd} (the last two
- * steps of docs/algorithms.md#galore-adamw-step). The float operations and their order are those of the engine calls it
- * replaces ({@code U·α}, {@code w + ·}, {@code w·d}, {@code w − ·}, each rounded), so the result is theirs bit for bit;
- * it saves the four passes over the weight and the temporary m×n tensor that the engine calls make.
+ * The end of a GaLore step on a float32 CPU weight in one Vector API pass over its memory: {@code w ← w + α·U} with
+ * U the back-projected update, then the decoupled weight decay {@code w ← w − d·w} with {@code d = lr·wd}, the last
+ * two steps of the reference GaLore implementation (Zhao et al., 2024; docs/algorithms.md#galore-adamw-step). The float operations and their order are those
+ * of the engine calls it replaces ({@code U·α}, {@code w + ·}, {@code w·d}, {@code w − ·}, each rounded), so the
+ * result is theirs bit for bit; it saves the four passes over the weight and the temporary m×n tensor that the engine
+ * calls make. Other weights (another dtype, or not in CPU memory) take the engine calls.
  */
 final class BackProjectedUpdate {
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
@@ -19,6 +26,42 @@ final class BackProjectedUpdate {
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
 
     private BackProjectedUpdate() {}
+
+    /**
+     * Adds α times the back-projection of the low-rank update N to {@code weight}, then decays it by {@code decay};
+     * a float32 CPU weight in one pass ({@link #apply(MemorySegment, MemorySegment, long, float, float)}), any other
+     * through engine calls in the same order ({@code U·α}, {@code w + ·}, {@code w·d}, {@code w − ·}).
+     *
+     * @param bases the state holding the projector's bases
+     * @param decay d = lr·wd (none when 0)
+     */
+    static void apply(NDArray weight, GaLoreProjector projector, RuleState bases, NDArray lowRankUpdate, double decay,
+            NDManager scratch) {
+        if (weight.getDataType() == DataType.FLOAT32 && weight.getDevice().getDeviceType().equals(Device.Type.CPU)) {
+            NDArray update = projector.backProject(bases, lowRankUpdate, scratch);
+            apply(TensorMemory.of(weight), TensorMemory.of(update), weight.size(), (float) projector.settings().scale(),
+                    decay > 0 ? (float) decay : 0f);
+            return;
+        }
+        NDArray update = projector.projectBack(bases, lowRankUpdate, scratch);
+        NDArray target = weight.stopGradient();
+        try {
+            if (target.getDataType() == DataType.FLOAT32) {
+                target.addi(update);
+            } else {
+                try (NDArray cast = update.toType(target.getDataType(), true)) {
+                    target.addi(cast);
+                }
+            }
+            if (decay > 0) {
+                try (NDArray decrement = target.mul(decay)) {
+                    target.subi(decrement);
+                }
+            }
+        } finally {
+            target.close();
+        }
+    }
 
     /**
      * Applies the update to {@code count} floats of {@code weight}.

@@ -28,8 +28,27 @@ final class FloatTensors {
             throw new IllegalArgumentException(values.length + " values do not fill shape " + shape);
         }
         NDArray array = manager.create(shape, DataType.FLOAT32);
-        MemorySegment.copy(values, 0, TensorMemory.of(array), ValueLayout.JAVA_FLOAT_UNALIGNED, 0, values.length);
+        write(array, values);
         return array;
+    }
+
+    /** Copies {@code values} over the elements of {@code array} (float32, contiguous, CPU, of as many elements). */
+    static void write(NDArray array, float[] values) {
+        if (array.getDataType() != DataType.FLOAT32 || array.size() != values.length) {
+            throw new IllegalArgumentException(values.length + " floats do not fill " + array.getShape() + " "
+                    + array.getDataType());
+        }
+        MemorySegment.copy(values, 0, TensorMemory.of(array), ValueLayout.JAVA_FLOAT_UNALIGNED, 0, values.length);
+    }
+
+    /** {@code array} itself if it is float32, else a float32 copy of it in {@code scratch}. */
+    static NDArray float32(NDArray array, NDManager scratch) {
+        if (array.getDataType() == DataType.FLOAT32) {
+            return array;
+        }
+        NDArray converted = array.toType(DataType.FLOAT32, true);
+        converted.attach(scratch);
+        return converted;
     }
 
     /** Whether every element of {@code array} (float32, contiguous, CPU) is finite. */
@@ -42,10 +61,5 @@ final class FloatTensors {
             }
         }
         return true;
-    }
-
-    /** Writes zeros over {@code array}. */
-    static void zero(NDArray array) {
-        TensorMemory.of(array).fill((byte) 0);
     }
 }

@@ -2,16 +2,23 @@ package dev.tune4j.optim.galore;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.tune4j.optim.RuleState;
+import dev.tune4j.optim.StateSpec;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * The low-rank basis of one m×n weight matrix (reference {@code GaLoreProjector}, docs/algorithms.md#galore-projector),
- * refreshed from the top-r singular vectors of the gradient at steps 1, T + 1, 2T + 1, ... The side (left, right or
- * both) is fixed at construction from the proj_type and the shape, and stored; it is never re-derived from tensor
- * shapes.
+ * The low-rank basis of one m×n weight matrix, as in the reference GaLore implementation's {@code GaLoreProjector}
+ * (Zhao et al., 2024; docs/algorithms.md#galore-projector): the top-r singular vectors of the gradient, recomputed at steps 1, T + 1, 2T + 1, ... The side
+ * (left, right or both) follows from the proj_type and the shape alone; it is never re-derived from tensor shapes,
+ * which is ambiguous when the rank reaches a dimension.
+ *
+ * <p>The projector holds only this geometry; the bases are the parameter's optimizer state, declared by
+ * {@link #bases()} and read and written through the {@link RuleState} each call is given: {@code galore_left} (m×r)
+ * and/or {@code galore_right} (r×n), allocated by the first refresh that succeeds.
  *
  * <p>When the rank covers the whole projected dimension (r = m on the left, r = n on the right, r = m = n for
  * {@code full}) the subspace is the whole space; the projector then uses the identity basis: no SVD, no matmul, and
@@ -20,7 +27,7 @@ import java.util.Map;
  *
  * <p>A gradient with NaN or infinite elements, or an SVD that fails, skips the refresh and keeps the old basis.
  */
-public final class GaLoreProjector implements AutoCloseable {
+public final class GaLoreProjector {
     /** What {@link #refreshIfDue} did. */
     public enum Refresh {
         /** Not due (or identity): the basis is unchanged. */
@@ -37,42 +44,18 @@ public final class GaLoreProjector implements AutoCloseable {
     static final String RIGHT = "galore_right";
 
     private final String parameterName;
-    private final long rows;
-    private final long cols;
+    private final long rows; // m
+    private final long cols; // n
     private final ProjectionSettings settings;
     private final ProjectionSide side;
     private final boolean identity;
-    private final NDManager manager;
-    private NDArray left; // m×r
-    private NDArray right; // r×n
 
     /**
-     * A projector without a basis yet for the parameter {@code parameterName} of {@code shape}.
+     * The projector of the parameter {@code parameterName} of {@code shape}.
      *
-     * @param parent the manager the basis tensors live under (a sub-manager is made)
      * @throws IllegalArgumentException if the shape is not 2-D or the rank exceeds min(m, n)
      */
-    public GaLoreProjector(String parameterName, Shape shape, ProjectionSettings settings, NDManager parent) {
-        this(parameterName, shape, settings, sideOf(parameterName, shape, settings), parent);
-    }
-
-    /** A projector with a stored side (restored state); checks it against the shape and rank. */
-    GaLoreProjector(String parameterName, Shape shape, ProjectionSettings settings, ProjectionSide side,
-            NDManager parent) {
-        this.parameterName = parameterName;
-        this.rows = shape.get(0);
-        this.cols = shape.get(1);
-        this.settings = settings;
-        this.side = side;
-        this.identity = switch (side) {
-            case LEFT -> settings.rank() == rows;
-            case RIGHT -> settings.rank() == cols;
-            case BOTH -> settings.rank() == rows && settings.rank() == cols;
-        };
-        this.manager = parent.newSubManager();
-    }
-
-    private static ProjectionSide sideOf(String parameterName, Shape shape, ProjectionSettings settings) {
+    public GaLoreProjector(String parameterName, Shape shape, ProjectionSettings settings) {
         if (shape.dimension() != 2) {
             throw new IllegalArgumentException("GaLore projects matrices only; parameter '" + parameterName
                     + "' has shape " + shape + "; remove it from target_modules");
@@ -83,7 +66,16 @@ public final class GaLoreProjector implements AutoCloseable {
                     + smaller + " of parameter '" + parameterName + "' with shape " + shape + "; set rank to at most "
                     + smaller + " (e.g. in a parameter group for it) or remove it from target_modules");
         }
-        return settings.type().sideFor(shape.get(0), shape.get(1));
+        this.parameterName = parameterName;
+        this.rows = shape.get(0);
+        this.cols = shape.get(1);
+        this.settings = settings;
+        this.side = settings.type().sideFor(rows, cols);
+        this.identity = switch (side) {
+            case LEFT -> settings.rank() == rows;
+            case RIGHT -> settings.rank() == cols;
+            case BOTH -> settings.rank() == rows && settings.rank() == cols;
+        };
     }
 
     /** The parameter's name. */
@@ -111,9 +103,21 @@ public final class GaLoreProjector implements AutoCloseable {
         return identity;
     }
 
-    /** Whether a basis is available (always for the identity). */
-    public boolean hasBasis() {
-        return identity || ((!side.usesLeft() || left != null) && (!side.usesRight() || right != null));
+    /** The basis tensors this projector keeps: none for the identity, else U (m×r) and/or Vh (r×n), float32. */
+    public List<StateSpec> bases() {
+        List<StateSpec> bases = new ArrayList<>(2);
+        if (!identity && side.usesLeft()) {
+            bases.add(StateSpec.float32(LEFT, new Shape(rows, settings.rank())));
+        }
+        if (!identity && side.usesRight()) {
+            bases.add(StateSpec.float32(RIGHT, new Shape(settings.rank(), cols)));
+        }
+        return bases;
+    }
+
+    /** Whether {@code state} holds a basis (always for the identity). */
+    public boolean hasBasis(RuleState state) {
+        return identity || ((!side.usesLeft() || state.has(LEFT)) && (!side.usesRight() || state.has(RIGHT)));
     }
 
     /** Shape of the projected gradient R. */
@@ -130,12 +134,13 @@ public final class GaLoreProjector implements AutoCloseable {
     }
 
     /**
-     * Recomputes the basis from {@code gradient} (float32, m×n) if there is none or step {@code t} is a refresh step.
+     * Recomputes the basis in {@code state} from {@code gradient} (float32, m×n) if there is none or step {@code t} is
+     * a refresh step.
      *
      * @param seed seeds the randomized method
      */
-    public Refresh refreshIfDue(NDArray gradient, long t, long seed) {
-        if (identity || (hasBasis() && !settings.refreshDue(t))) {
+    public Refresh refreshIfDue(RuleState state, NDArray gradient, long t, long seed) {
+        if (identity || (hasBasis(state) && !settings.refreshDue(t))) {
             return Refresh.NOT_DUE;
         }
         if (!FloatTensors.allFinite(gradient)) {
@@ -153,39 +158,38 @@ public final class GaLoreProjector implements AutoCloseable {
         if (basis == null) {
             return Refresh.SKIPPED_NOT_CONVERGED;
         }
-        int r = settings.rank();
         if (basis.left() != null) {
-            replace(LEFT, FloatTensors.create(manager, basis.left(), new Shape(rows, r)));
+            FloatTensors.write(state.tensor(LEFT), basis.left());
         }
         if (basis.right() != null) {
-            replace(RIGHT, FloatTensors.create(manager, basis.right(), new Shape(r, cols)));
+            FloatTensors.write(state.tensor(RIGHT), basis.right());
         }
         return Refresh.REFRESHED;
     }
 
-    /** R, the projection of {@code gradient} (float32, m×n), as a new array in {@code out}. */
-    public NDArray project(NDArray gradient, NDManager out) {
-        requireBasis();
+    /** R, the projection of {@code gradient} (float32, m×n) on the basis in {@code state}, as a new array in out. */
+    public NDArray project(RuleState state, NDArray gradient, NDManager out) {
+        requireBasis(state);
         if (identity) {
             NDArray copy = gradient.duplicate();
             copy.attach(out);
             return copy;
         }
         return switch (side) {
-            case LEFT -> transposedTimes(left, gradient, out);
-            case RIGHT -> timesTransposed(gradient, right, out);
+            case LEFT -> transposedTimes(state.tensor(LEFT), gradient, out);
+            case RIGHT -> timesTransposed(gradient, state.tensor(RIGHT), out);
             case BOTH -> {
                 try (NDManager scratch = out.newSubManager()) {
-                    NDArray leftProjected = transposedTimes(left, gradient, scratch);
-                    yield timesTransposed(leftProjected, right, out);
+                    NDArray leftProjected = transposedTimes(state.tensor(LEFT), gradient, scratch);
+                    yield timesTransposed(leftProjected, state.tensor(RIGHT), out);
                 }
             }
         };
     }
 
     /** α times the back-projection of {@code lowRank} (shaped like R), as a new m×n array in {@code out}. */
-    public NDArray projectBack(NDArray lowRank, NDManager out) {
-        NDArray full = backProject(lowRank, out);
+    public NDArray projectBack(RuleState state, NDArray lowRank, NDManager out) {
+        NDArray full = backProject(state, lowRank, out);
         if (settings.scale() != 1) {
             full.muli((float) settings.scale());
         }
@@ -193,77 +197,46 @@ public final class GaLoreProjector implements AutoCloseable {
     }
 
     /** The back-projection of {@code lowRank} (shaped like R) without the scale α, as a new m×n array in out. */
-    NDArray backProject(NDArray lowRank, NDManager out) {
-        requireBasis();
+    NDArray backProject(RuleState state, NDArray lowRank, NDManager out) {
+        requireBasis(state);
         if (identity) {
             NDArray full = lowRank.duplicate();
             full.attach(out);
             return full;
         }
         return switch (side) {
-            case LEFT -> times(left, lowRank, out);
-            case RIGHT -> times(lowRank, right, out);
+            case LEFT -> times(state.tensor(LEFT), lowRank, out);
+            case RIGHT -> times(lowRank, state.tensor(RIGHT), out);
             case BOTH -> {
                 try (NDManager scratch = out.newSubManager()) {
-                    yield times(times(left, lowRank, scratch), right, out);
+                    yield times(times(state.tensor(LEFT), lowRank, scratch), state.tensor(RIGHT), out);
                 }
             }
         };
     }
 
-    /** Bytes of the stored basis tensors. */
-    public long stateBytes() {
+    /** Bytes of the basis tensors {@code state} holds. */
+    public long stateBytes(RuleState state) {
         long bytes = 0;
-        for (NDArray tensor : tensors().values()) {
+        for (NDArray tensor : tensors(state).values()) {
             bytes += tensor.size() * tensor.getDataType().getNumOfBytes();
         }
         return bytes;
     }
 
-    /** The stored basis tensors by name ({@code galore_left}, {@code galore_right}). */
-    Map<String, NDArray> tensors() {
+    /** The basis tensors {@code state} holds, by name ({@code galore_left}, {@code galore_right}). */
+    Map<String, NDArray> tensors(RuleState state) {
         Map<String, NDArray> tensors = new LinkedHashMap<>();
-        if (left != null) {
-            tensors.put(LEFT, left);
-        }
-        if (right != null) {
-            tensors.put(RIGHT, right);
+        for (StateSpec basis : bases()) {
+            if (state.has(basis.name())) {
+                tensors.put(basis.name(), state.tensor(basis.name()));
+            }
         }
         return tensors;
     }
 
-    /** Installs a saved basis tensor, checking its name and shape. */
-    void restore(String name, NDArray tensor) {
-        Shape expected = switch (name) {
-            case LEFT -> side.usesLeft() ? new Shape(rows, settings.rank()) : null;
-            case RIGHT -> side.usesRight() ? new Shape(settings.rank(), cols) : null;
-            default -> null;
-        };
-        if (expected == null || !tensor.getShape().equals(expected) || tensor.getDataType() != DataType.FLOAT32) {
-            throw new IllegalArgumentException("saved GaLore basis '" + name + "' of '" + parameterName + "' is "
-                    + tensor.getShape() + " " + tensor.getDataType() + ", but a " + side + " projector of rank "
-                    + settings.rank() + " for " + new Shape(rows, cols) + " expects " + expected + " float32");
-        }
-        tensor.attach(manager);
-        replace(name, tensor);
-    }
-
-    private void replace(String name, NDArray tensor) {
-        if (LEFT.equals(name)) {
-            if (left != null) {
-                left.close();
-            }
-            left = tensor;
-        } else {
-            if (right != null) {
-                right.close();
-            }
-            right = tensor;
-        }
-    }
-
-    private void requireBasis() {
-        if (!hasBasis()) {
+    private void requireBasis(RuleState state) {
+        if (!hasBasis(state)) {
             throw new IllegalStateException("GaLore projector of '" + parameterName + "' has no basis yet");
         }
     }
@@ -284,13 +257,6 @@ public final class GaLoreProjector implements AutoCloseable {
         try (NDArray transposed = b.transpose()) {
             return times(a, transposed, out);
         }
-    }
-
-    @Override
-    public void close() {
-        left = null;
-        right = null;
-        manager.close();
     }
 
     @Override

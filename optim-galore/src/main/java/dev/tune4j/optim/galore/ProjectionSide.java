@@ -1,8 +1,8 @@
 package dev.tune4j.optim.galore;
 
 /**
- * Where a projector's basis sits, stored explicitly with the projector (never re-derived from tensor shapes, which is
- * ambiguous when the rank reaches a dimension; docs/algorithms.md#galore-projector).
+ * Where a projector's basis sits, fixed by the proj_type and the matrix's shape (never re-derived from tensor shapes,
+ * which is ambiguous when the rank reaches a dimension).
  */
 public enum ProjectionSide {
     /** P = U[:, :r] (m×r); R = Pᵀ·G (r×n); back: P·N. */

@@ -3,8 +3,8 @@ package dev.tune4j.optim.galore;
 import java.util.Locale;
 
 /**
- * GaLore's {@code proj_type}: which side of an m×n gradient gets the low-rank basis (reference
- * {@code GaLoreProjector}, docs/algorithms.md#galore-projector).
+ * GaLore's {@code proj_type}: which side of an m×n gradient gets the low-rank basis (as the
+ * {@code GaLoreProjector} of the reference GaLore implementation, Zhao et al., 2024).
  */
 public enum ProjectionType {
     /** The smaller dimension: right basis when m ≥ n (so square matrices project on the right), else left. */

@@ -24,7 +24,7 @@ class BackProjectedUpdateTest {
             w0[5] = Float.POSITIVE_INFINITY;
             w0[6] = -0f;
             u[7] = Float.NaN;
-            // the engine path of GaLoreOptimizer: U·α, w + U, then w − w·d with d a double
+            // the engine path (weights that are not float32 on the CPU): U·α, w + U, then w − w·d with d a double
             NDArray engineWeight = manager.create(w0.clone(), new Shape(count));
             NDArray update = manager.create(u, new Shape(count));
             if (scale != 1) {

@@ -16,6 +16,8 @@ import dev.tune4j.optim.Optimizer;
 import dev.tune4j.optim.OptimizerSettings;
 import dev.tune4j.optim.Optimizers;
 import dev.tune4j.optim.ParameterGroup;
+import dev.tune4j.optim.RuleOptimizer;
+import dev.tune4j.optim.RuleState;
 import dev.tune4j.optim.TrainableParameter;
 import dev.tune4j.testing.DeterministicTensors;
 import java.io.IOException;
@@ -57,6 +59,16 @@ class GaLoreOptimizerTest {
         optimizer.step(parameters, OptionalDouble.of(1.0));
     }
 
+    /** The GaLore rule of a {@code galore} optimizer. */
+    static ProjectedRule<?> rule(Optimizer galore) {
+        return (ProjectedRule<?>) ((RuleOptimizer<?>) galore).rule();
+    }
+
+    /** The state of the parameter {@code name} shaped like {@code weight}, as GaLore declares it. */
+    private static RuleState state(Optimizer galore, String name, NDArray weight) {
+        return ((RuleOptimizer<?>) galore).state(new TrainableParameter(name, weight, weight));
+    }
+
     private static Map<String, Object> with(Map<String, Object> base, Object... pairs) {
         Map<String, Object> map = new HashMap<>(base);
         for (int i = 0; i < pairs.length; i += 2) {
@@ -96,7 +108,7 @@ class GaLoreOptimizerTest {
                         assertArrayEquals(expected.get(name).toFloatArray(), actual.get(name).toFloatArray(), 0f,
                                 inner.getKey() + " " + projType + " " + name);
                     }
-                    assertTrue(((GaLoreOptimizer) galore).projector(O).isIdentity());
+                    assertTrue(rule(galore).projector(O).isIdentity());
                     assertEquals(plain.stateBytes(), galore.stateBytes());
                     galore.setLearningRateScale(0.5);
                     plain.setLearningRateScale(0.5);
@@ -117,7 +129,7 @@ class GaLoreOptimizerTest {
             galore.step(List.of(new TrainableParameter(Q, w, g)), OptionalDouble.empty());
             assertArrayEquals(new float[] {1 - 0.05f, 2 + 0.1f, 3 - 0.15f, 4}, w.toFloatArray(), 1e-6f);
             assertArrayEquals(new float[4], g.toFloatArray(), 0f, "gradient not zeroed");
-            assertEquals(4 * Float.BYTES, ((GaLoreOptimizer) galore).workspaceBytes());
+            assertEquals(4 * Float.BYTES, rule(galore).workspaceBytes());
         }
     }
 
@@ -153,7 +165,7 @@ class GaLoreOptimizerTest {
                             new TrainableParameter("layers.0.self_attn.q_proj.bias", bias,
                                     manager.create(new float[] {0.3f, -0.1f}))), OptionalDouble.empty());
                 }
-                // the step of docs/algorithms.md#galore-adamw-step, by hand in the planted coordinates
+                // GaLore-AdamW by hand (project, AdamW on R, back-project, α, decay) in the planted coordinates
                 String side = switch (projType) {
                     case "std" -> "right"; // 9 ≥ 6
                     case "reverse_std" -> "left";
@@ -174,13 +186,14 @@ class GaLoreOptimizerTest {
                         m = new double[r.length][r[0].length];
                         s = new double[r.length][r[0].length];
                     }
-                    double stepSize = lr * Math.sqrt(1 - Math.pow(beta2, t)) / (1 - Math.pow(beta1, t));
+                    double stepSize = lr / (1 - Math.pow(beta1, t));
+                    double sqrtBc2 = Math.sqrt(1 - Math.pow(beta2, t));
                     double[][] n = new double[r.length][r[0].length];
                     for (int i = 0; i < r.length; i++) {
                         for (int j = 0; j < r[0].length; j++) {
                             m[i][j] = beta1 * m[i][j] + (1 - beta1) * r[i][j];
                             s[i][j] = beta2 * s[i][j] + (1 - beta2) * r[i][j] * r[i][j];
-                            n[i][j] = m[i][j] / (Math.sqrt(s[i][j]) + eps);
+                            n[i][j] = m[i][j] / (Math.sqrt(s[i][j]) / sqrtBc2 + eps);
                         }
                     }
                     double[][] back = switch (side) {
@@ -199,19 +212,20 @@ class GaLoreOptimizerTest {
                 assertTrue(KnownSvd.distance(actual, w0) > 0.02, "no visible update");
                 assertTrue(KnownSvd.distance(actual, expected) < 1e-4, projType + ": off by "
                         + KnownSvd.distance(actual, expected));
-                // the bias is not a target: plain AdamW with the default lr
+                // the bias is not a target: plain (PyTorch) AdamW with the default lr, decay before the update
                 double[][] biasGradients = {{0.3, -0.1}, {0.3, -0.1}};
                 double[] bm = new double[2];
                 double[] bv = new double[2];
                 double[] expectedBias = b.clone();
                 for (int step = 1; step <= 2; step++) {
-                    double stepSize = lrDefault * Math.sqrt(1 - Math.pow(beta2, step)) / (1 - Math.pow(beta1, step));
+                    double stepSize = lrDefault / (1 - Math.pow(beta1, step));
+                    double sqrtBc2 = Math.sqrt(1 - Math.pow(beta2, step));
                     for (int i = 0; i < 2; i++) {
                         double gi = biasGradients[step - 1][i];
                         bm[i] = beta1 * bm[i] + (1 - beta1) * gi;
                         bv[i] = beta2 * bv[i] + (1 - beta2) * gi * gi;
-                        expectedBias[i] -= stepSize * bm[i] / (Math.sqrt(bv[i]) + eps);
                         expectedBias[i] -= lrDefault * wd * expectedBias[i];
+                        expectedBias[i] -= stepSize * bm[i] / (Math.sqrt(bv[i]) / sqrtBc2 + eps);
                     }
                 }
                 float[] biasNow = bias.toFloatArray();
@@ -244,25 +258,24 @@ class GaLoreOptimizerTest {
 
     @Test
     void stateBytesFollowThePaperFormula() {
-        // docs/algorithms.md#galore-memory, std: min(m,n)·r (projector) + 2·max(m,n)·r (two fp32 moments of R) per
-        // matrix, × 4 bytes;
-        // the 1-D norm weight gets two full fp32 moments
+        // the paper's memory count for std: min(m,n)·r (projector) + 2·max(m,n)·r (two fp32 moments of R) per
+        // matrix, × 4 bytes; the 1-D norm weight gets two full fp32 moments
         Map<String, Shape> shapes = new LinkedHashMap<>();
         shapes.put(Q, new Shape(24, 16));
         shapes.put(DOWN, new Shape(16, 24));
         shapes.put(NORM, new Shape(8));
         int r = 4;
         try (NDManager manager = NDManager.newBaseManager();
-                var galore = (GaLoreOptimizer) Optimizers.create("galore",
+                Optimizer galore = Optimizers.create("galore",
                         OptimizerSettings.of(Map.of("inner", "test_adamw", "rank", r), 3))) {
             Map<String, NDArray> weights = weights(manager, shapes);
             step(galore, manager, weights, 1);
             long perMatrix = (16L * r + 2L * 24 * r) * Float.BYTES;
             assertEquals(2 * perMatrix + 2 * 8 * Float.BYTES, galore.stateBytes());
-            assertEquals(2 * 24L * r * Float.BYTES, galore.workspaceBytes());
-            assertEquals(ProjectionSide.RIGHT, galore.projector(Q).side());
-            assertEquals(ProjectionSide.LEFT, galore.projector(DOWN).side());
-            assertNull(galore.projector(NORM));
+            assertEquals(2 * 24L * r * Float.BYTES, rule(galore).workspaceBytes());
+            assertEquals(ProjectionSide.RIGHT, rule(galore).projector(Q).side());
+            assertEquals(ProjectionSide.LEFT, rule(galore).projector(DOWN).side());
+            assertNull(rule(galore).projector(NORM));
         }
     }
 
@@ -297,8 +310,8 @@ class GaLoreOptimizerTest {
                 }
                 Path saved = dir.resolve("reset-" + reset);
                 galore.saveState(saved);
-                try (SafeTensorsFile file = SafeTensorsFile.open(saved.resolve("inner/optimizer.safetensors"))) {
-                    float[] buffer = file.load(Q + "::galore::momentum_buffer", manager).toFloatArray();
+                try (SafeTensorsFile file = SafeTensorsFile.open(saved.resolve("optimizer.safetensors"))) {
+                    float[] buffer = file.load(Q + "::momentum_buffer", manager).toFloatArray();
                     double norm = 0;
                     for (float x : buffer) {
                         norm += x * x;
@@ -317,25 +330,27 @@ class GaLoreOptimizerTest {
     @Test
     void nonFiniteGradientsNeverCrash() {
         try (NDManager manager = NDManager.newBaseManager();
-                var galore = (GaLoreOptimizer) Optimizers.create("galore", OptimizerSettings.of(Map.of("inner",
+                Optimizer galore = Optimizers.create("galore", OptimizerSettings.of(Map.of("inner",
                         "test_adamw", "rank", 2, "update_proj_gap", 1), 3))) {
             NDArray w = manager.ones(new Shape(6, 4));
             float[] bad = DeterministicTensors.sinArangeFloat(24, 1, 3);
             bad[5] = Float.NaN;
             galore.step(List.of(new TrainableParameter(Q, w, manager.create(bad, new Shape(6, 4)))),
                     OptionalDouble.empty());
-            assertFalse(galore.projector(Q).hasBasis());
+            GaLoreProjector projector = rule(galore).projector(Q);
+            RuleState state = state(galore, Q, w);
+            assertFalse(projector.hasBasis(state));
             assertEquals(1.0, galore.telemetry().get("galore_skipped_refreshes"));
-            assertEquals(2 * 24 * Float.BYTES, galore.inner().stateBytes(), "passed through unprojected");
+            assertEquals(2 * 24 * Float.BYTES, galore.stateBytes(), "passed through unprojected");
             NDArray good = DeterministicTensors.sinArange(manager, new Shape(6, 4), 1, 4);
             galore.step(List.of(new TrainableParameter(Q, w, good)), OptionalDouble.empty());
-            assertTrue(galore.projector(Q).hasBasis());
-            float[] basis = FloatTensors.read(galore.projector(Q).tensors().get(GaLoreProjector.RIGHT));
+            assertTrue(projector.hasBasis(state));
+            float[] basis = FloatTensors.read(projector.tensors(state).get(GaLoreProjector.RIGHT));
             bad[0] = Float.POSITIVE_INFINITY;
             galore.step(List.of(new TrainableParameter(Q, w, manager.create(bad, new Shape(6, 4)))),
                     OptionalDouble.empty());
             assertEquals(2.0, galore.telemetry().get("galore_skipped_refreshes"));
-            assertArrayEquals(basis, FloatTensors.read(galore.projector(Q).tensors().get(GaLoreProjector.RIGHT)), 0f);
+            assertArrayEquals(basis, FloatTensors.read(projector.tensors(state).get(GaLoreProjector.RIGHT)), 0f);
         }
     }
 
@@ -380,10 +395,9 @@ class GaLoreOptimizerTest {
                     assertArrayEquals(uninterrupted.get(name), weights.get(name).toFloatArray(), 0f, svd + " " + name);
                 }
             }
-            try (Optimizer other = Optimizers.create("galore", OptimizerSettings.of(Map.of("inner", "momentum_sgd"),
-                    1))) {
+            try (Optimizer other = Optimizers.create("galore_adamw", OptimizerSettings.of(Map.of(), 1))) {
                 var e = assertThrows(IOException.class, () -> other.loadState(dir.resolve(svd)));
-                assertTrue(e.getMessage().contains("over 'test_adamw'"), e.getMessage());
+                assertTrue(e.getMessage().contains("'galore', not 'galore_adamw'"), e.getMessage());
             }
         }
     }
@@ -393,10 +407,10 @@ class GaLoreOptimizerTest {
         var settings = new OptimizerSettings(Map.of("inner", "test_adamw", "rank", 3),
                 List.of(new ParameterGroup("mlp", List.of("**.down_proj.weight"), Map.of("rank", 2, "lr", 0.5))), 2);
         try (NDManager manager = NDManager.newBaseManager();
-                var galore = (GaLoreOptimizer) Optimizers.create("galore", settings)) {
+                Optimizer galore = Optimizers.create("galore", settings)) {
             step(galore, manager, weights(manager, Map.of(Q, new Shape(6, 5), DOWN, new Shape(5, 6))), 1);
-            assertEquals(3, galore.projector(Q).settings().rank());
-            assertEquals(2, galore.projector(DOWN).settings().rank());
+            assertEquals(3, rule(galore).projector(Q).settings().rank());
+            assertEquals(2, rule(galore).projector(DOWN).settings().rank());
         }
     }
 
@@ -439,11 +453,15 @@ class GaLoreOptimizerTest {
         Assumptions.assumeFalse(all.containsKey("soaa"), "optim-soaa is on the class path");
         var e = assertThrows(IllegalArgumentException.class,
                 () -> Optimizers.create("galore_soaa", OptimizerSettings.of(Map.of(), 1)));
-        assertTrue(e.getMessage().contains("optim-soaa") && e.getMessage().contains("'soaa'"), e.getMessage());
+        assertTrue(e.getMessage().contains("wraps 'soaa', which is not on the class path")
+                && e.getMessage().contains("known: "), e.getMessage());
+        var soaaSchema = all.get("galore_soaa").schema().names(); // GaLore's own options only, no 'inner'
+        assertTrue(soaaSchema.contains("rank") && !soaaSchema.contains("inner") && !soaaSchema.contains("lr"),
+                soaaSchema.toString());
         if (!all.containsKey("adamw8bit")) {
             e = assertThrows(IllegalArgumentException.class,
                     () -> Optimizers.create("galore_adam8bit", OptimizerSettings.of(Map.of(), 1)));
-            assertTrue(e.getMessage().contains("optim-8bit"), e.getMessage());
+            assertTrue(e.getMessage().contains("wraps 'adamw8bit'"), e.getMessage());
         }
     }
 }
