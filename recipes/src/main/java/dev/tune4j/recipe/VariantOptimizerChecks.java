@@ -58,13 +58,17 @@ final class VariantOptimizerChecks {
                     + " update GPU tensors");
         }
         boolean groupsOk = groups(variant, path);
-        if (!groupsOk || variant.options() == null || locations.failed(path + ".options")) {
+        if (variant.options() == null || locations.failed(path + ".options")) {
+            return;
+        }
+        if (!groupsOk) {
+            locateEachOption(factory, variant, path); // the options' own problems, reported with the groups'
             return;
         }
         try {
             plans.put(variant, factory.check(variant.optimizerSettings(1)));
         } catch (IllegalArgumentException refused) {
-            if (!locateEachOption(factory.schema(variant.options()), variant, path)) {
+            if (!locateEachOption(factory, variant, path)) {
                 error(path + ".options", refused.getMessage());
             }
         }
@@ -110,7 +114,13 @@ final class VariantOptimizerChecks {
     }
 
     /** Parses each option on its own, reporting each bad one at its line; true if any was bad. */
-    private boolean locateEachOption(OptionSchema schema, VariantSpec variant, String path) {
+    private boolean locateEachOption(OptimizerFactory factory, VariantSpec variant, String path) {
+        OptionSchema schema;
+        try {
+            schema = factory.schema(variant.options()); // a wrapper's schema depends on the rule it wraps
+        } catch (IllegalArgumentException noSchema) {
+            return !error(path + ".options", noSchema.getMessage());
+        }
         String where = "variant '" + variant.name() + "'";
         boolean found = eachOption(schema, variant.options(), path + ".options", where);
         for (int g = 0; g < variant.paramGroups().size(); g++) {

@@ -176,7 +176,7 @@ class RecipeErrorsTest {
     }
 
     @Test
-    void optionsOfParameterGroupsAreCheckedAndGroupsNeedGlobs() throws IOException {
+    void optionsOfParameterGroupsAreCheckedAndGroupsNeedGlobsOrRoles() throws IOException {
         List<String> errors = errorsOf(MINIMAL.replace("  - {name: adamw, optimizer: adamw}\n", """
                   - name: adamw
                     optimizer: adamw
@@ -191,9 +191,11 @@ class RecipeErrorsTest {
         assertEquals(List.of(
                 "broken.yaml:9:27 variants[0].options.weight_decy: adamw options of variant 'adamw': unknown option"
                         + " 'weight_decy' (adamw accepts betas, eps, lr, weight_decay)",
-                "broken.yaml:12:16 variants[0].param_groups[0].match: needs at least one glob (e.g. '**.bias')",
+                "broken.yaml:12:16 variants[0].param_groups[0].match: needs at least one glob in match"
+                        + " (e.g. '**.bias') or one role in roles (e.g. [bias, norm])",
                 "broken.yaml:13:19 variants[0].param_groups[0].options.weight_decay: adamw options of group"
                         + " 'no_decay' of variant 'adamw': option 'weight_decay' must be a finite number >= 0, got -0.5",
-                "broken.yaml:14:9 variants[0].param_groups[1].match: missing required key"), errors);
+                "broken.yaml:14:9 variants[0].param_groups[1].match: needs at least one glob in match"
+                        + " (e.g. '**.bias') or one role in roles (e.g. [bias, norm])"), errors);
     }
 }
