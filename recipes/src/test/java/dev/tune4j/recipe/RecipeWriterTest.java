@@ -43,10 +43,10 @@ class RecipeWriterTest {
                 variants:
                   - name: galore
                     optimizer: galore
-                    options: {inner: 'true', target_modules: ['on', '**.weight'], rank: 4, scale: 1}
+                    options: {inner: adamw, target_modules: ['on', '**.weight', 'true'], rank: 4, scale: 1}
                 """);
         Recipe recipe = RecipeLoader.load(file.toString(), List.of());
-        assertEquals("true", recipe.variants().getFirst().options().get("inner"));
+        assertEquals(List.of("on", "**.weight", "true"), recipe.variants().getFirst().options().get("target_modules"));
         assertEquals(4, recipe.variants().getFirst().options().get("rank"));
         Path written = directory.resolve("run/config.resolved.yaml");
         RecipeWriter.write(recipe, written);
