@@ -1,6 +1,7 @@
 package dev.tune4j.nn;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
@@ -17,12 +18,14 @@ import dev.tune4j.model.bert.BertForQuestionAnswering;
 import dev.tune4j.model.bert.BertForSequenceClassification;
 import dev.tune4j.model.llama.LlamaConfig;
 import dev.tune4j.model.llama.LlamaForCausalLM;
+import dev.tune4j.optim.ParameterGroup;
 import dev.tune4j.optim.ParameterRole;
 import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SequencedMap;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
@@ -100,6 +103,30 @@ class ParameterRolesTest {
                     () -> new BertForSequenceClassification(config, 2, BertForSequenceClassification.Pooling.MEAN))
                     .initialize(manager, DataType.FLOAT32));
             assertEquals(36 + 6 * 2 * 2, adapted.get(ParameterRole.PROJECTION), "lora_A and lora_B of query, value");
+        }
+    }
+
+    /** The parameters a role-based group selects, and those it selected by name before models declared roles. */
+    private static void sameSelection(Block model, ParameterGroup byRole, ParameterGroup byName) {
+        Map<String, ParameterRole> roles = ParameterRoles.of(model);
+        List<String> selectedByRole = roles.entrySet().stream()
+                .filter(entry -> byRole.matches(entry.getKey(), entry.getValue())).map(Map.Entry::getKey).toList();
+        List<String> selectedByName = roles.keySet().stream().filter(byName::matches).toList();
+        assertFalse(selectedByRole.isEmpty());
+        assertEquals(selectedByName, selectedByRole);
+    }
+
+    @Test
+    void theNoDecayGroupOfRolesSelectsWhatTheRecipesNameGlobsSelected() {
+        ParameterGroup noDecay = new ParameterGroup("no_decay", List.of(),
+                Set.of(ParameterRole.BIAS, ParameterRole.NORM), Map.of("weight_decay", 0.0));
+        try (NDManager manager = NDManager.newBaseManager()) {
+            sameSelection(new BertForSequenceClassification(MiniLmImporter.CONFIG, 2,
+                    BertForSequenceClassification.Pooling.POOLER).initialize(manager, DataType.FLOAT32), noDecay,
+                    new ParameterGroup("no_decay", List.of("**.bias", "**.LayerNorm.*"), Map.of()));
+            sameSelection(new LlamaForCausalLM(LlamaConfig.tiny(40, 16, 2, 2, 1, 24))
+                    .initialize(manager, DataType.FLOAT32), noDecay,
+                    new ParameterGroup("no_decay", List.of("**.*norm.weight"), Map.of()));
         }
     }
 
