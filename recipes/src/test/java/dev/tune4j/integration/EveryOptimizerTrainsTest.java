@@ -3,13 +3,10 @@ package dev.tune4j.integration;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
-import ai.djl.huggingface.tokenizers.Encoding;
-import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import dev.tune4j.model.CausalLmLoss;
 import dev.tune4j.model.ClassificationLoss;
@@ -20,9 +17,6 @@ import dev.tune4j.model.llama.LlamaForCausalLM;
 import dev.tune4j.optim.Optimizer;
 import dev.tune4j.optim.OptimizerSettings;
 import dev.tune4j.optim.Optimizers;
-import dev.tune4j.tokenizer.BertTokenizerFiles;
-import dev.tune4j.tokenizer.LlamaTokenizerFiles;
-import dev.tune4j.tokenizer.Tokenizers;
 import dev.tune4j.train.TrainingStep;
 import java.io.IOException;
 import java.util.List;
@@ -44,31 +38,12 @@ class EveryOptimizerTrainsTest {
             "adam8bit", "adamw8bit", "galore", "galore_adamw", "galore_adam8bit", "galore_soaa");
     private static final int STEPS = 25;
 
-    private static final List<String> MOBY_DICK = List.of(
-            "Call me Ishmael. Some years ago, never mind how long precisely, having little or no money in my purse,",
-            "and nothing particular to interest me on shore, I thought I would sail about a little and see the watery"
-                    + " part of the world.");
-    private static final List<String> MAIL = List.of(
-            "Congratulations! You have been selected to receive a free cruise, call now to claim your prize.",
-            "Hi Tom, the build is green again; I merged the fix for the flaky test this morning.",
-            "Lowest mortgage rates guaranteed!!! Act now, limited offer, no credit check required.",
-            "Can we move our one-on-one to Thursday? I have a dentist appointment on Wednesday.");
-    private static final long[] MAIL_LABELS = {1, 0, 1, 0}; // 1 = spam
 
-    private static long[][] llamaIds;
-    private static long[][] llamaMask;
-    private static long[][] bertIds;
-    private static long[][] bertMask;
+    private static TinyModelInputs inputs;
 
     @BeforeAll
     static void tokenize() throws IOException {
-        try (HuggingFaceTokenizer llama = Tokenizers.loadPadded(LlamaTokenizerFiles.ensure(), 40);
-                HuggingFaceTokenizer bert = Tokenizers.loadPadded(BertTokenizerFiles.minilm(), 32)) {
-            llamaIds = MOBY_DICK.stream().map(llama::encode).map(Encoding::getIds).toArray(long[][]::new);
-            llamaMask = MOBY_DICK.stream().map(llama::encode).map(Encoding::getAttentionMask).toArray(long[][]::new);
-            bertIds = MAIL.stream().map(bert::encode).map(Encoding::getIds).toArray(long[][]::new);
-            bertMask = MAIL.stream().map(bert::encode).map(Encoding::getAttentionMask).toArray(long[][]::new);
-        }
+        inputs = TinyModelInputs.tokenize();
     }
 
     static Stream<String> optimizerIds() {
@@ -77,10 +52,6 @@ class EveryOptimizerTrainsTest {
         return registered.stream();
     }
 
-    private static NDArray matrix(NDManager manager, long[][] rows) {
-        return manager.create(java.util.Arrays.stream(rows).flatMapToLong(java.util.Arrays::stream).toArray(),
-                new Shape(rows.length, rows[0].length));
-    }
 
     @ParameterizedTest
     @MethodSource("optimizerIds")
@@ -92,8 +63,8 @@ class EveryOptimizerTrainsTest {
             var model = new LlamaForCausalLM(config).initialize(manager, DataType.FLOAT32);
             var step = new TrainingStep(manager, model, optimizer, 1.0);
             double[] losses = train(step, s -> {
-                NDArray ids = matrix(s, llamaIds);
-                NDArray mask = matrix(s, llamaMask);
+                NDArray ids = TinyModelInputs.matrix(s, inputs.llamaIds());
+                NDArray mask = TinyModelInputs.matrix(s, inputs.llamaMask());
                 NDArray logits = model.forward(new ParameterStore(s, false), new NDList(ids, mask), true)
                         .singletonOrThrow();
                 return CausalLmLoss.compute(logits, CausalLmLoss.labelsFromIds(ids, mask), mask);
@@ -113,11 +84,11 @@ class EveryOptimizerTrainsTest {
                     BertForSequenceClassification.Pooling.MEAN).initialize(manager, DataType.FLOAT32);
             var step = new TrainingStep(manager, model, optimizer, 1.0);
             double[] losses = train(step, s -> {
-                NDArray ids = matrix(s, bertIds);
-                NDArray mask = matrix(s, bertMask);
+                NDArray ids = TinyModelInputs.matrix(s, inputs.bertIds());
+                NDArray mask = TinyModelInputs.matrix(s, inputs.bertMask());
                 NDArray logits = model.forward(new ParameterStore(s, false), new NDList(ids, mask), true)
                         .singletonOrThrow();
-                return ClassificationLoss.compute(logits, s.create(MAIL_LABELS));
+                return ClassificationLoss.compute(logits, s.create(TinyModelInputs.MAIL_LABELS));
             });
             assertFalls(id + " on tiny BERT", losses);
         }

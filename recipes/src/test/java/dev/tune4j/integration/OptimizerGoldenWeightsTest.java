@@ -4,13 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ai.djl.engine.Engine;
-import ai.djl.huggingface.tokenizers.Encoding;
-import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import dev.tune4j.model.CausalLmLoss;
@@ -24,9 +21,6 @@ import dev.tune4j.optim.Optimizer;
 import dev.tune4j.optim.OptimizerSettings;
 import dev.tune4j.optim.Optimizers;
 import dev.tune4j.optim.ParameterGroup;
-import dev.tune4j.tokenizer.BertTokenizerFiles;
-import dev.tune4j.tokenizer.LlamaTokenizerFiles;
-import dev.tune4j.tokenizer.Tokenizers;
 import dev.tune4j.train.TrainingStep;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -35,7 +29,6 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -70,32 +63,13 @@ class OptimizerGoldenWeightsTest {
     private static final boolean WRITE = Boolean.getBoolean("tune4j.golden.write");
     private static final Map<String, String> RECORDED = new TreeMap<>();
 
-    private static final List<String> TEXT = List.of(
-            "Call me Ishmael. Some years ago, never mind how long precisely, having little or no money in my purse,",
-            "and nothing particular to interest me on shore, I thought I would sail about a little and see the watery"
-                    + " part of the world.");
-    private static final List<String> MAIL = List.of(
-            "Congratulations! You have been selected to receive a free cruise, call now to claim your prize.",
-            "Hi Tom, the build is green again; I merged the fix for the flaky test this morning.",
-            "Lowest mortgage rates guaranteed!!! Act now, limited offer, no credit check required.",
-            "Can we move our one-on-one to Thursday? I have a dentist appointment on Wednesday.");
-    private static final long[] MAIL_LABELS = {1, 0, 1, 0};
 
-    private static long[][] llamaIds;
-    private static long[][] llamaMask;
-    private static long[][] bertIds;
-    private static long[][] bertMask;
+    private static TinyModelInputs inputs;
     private static Map<String, String> golden;
 
     @BeforeAll
     static void prepare() throws IOException {
-        try (HuggingFaceTokenizer llama = Tokenizers.loadPadded(LlamaTokenizerFiles.ensure(), 40);
-                HuggingFaceTokenizer bert = Tokenizers.loadPadded(BertTokenizerFiles.minilm(), 32)) {
-            llamaIds = TEXT.stream().map(llama::encode).map(Encoding::getIds).toArray(long[][]::new);
-            llamaMask = TEXT.stream().map(llama::encode).map(Encoding::getAttentionMask).toArray(long[][]::new);
-            bertIds = MAIL.stream().map(bert::encode).map(Encoding::getIds).toArray(long[][]::new);
-            bertMask = MAIL.stream().map(bert::encode).map(Encoding::getAttentionMask).toArray(long[][]::new);
-        }
+        inputs = TinyModelInputs.tokenize();
         golden = new TreeMap<>();
         if (!WRITE) {
             List<String> lines = Files.readAllLines(SOURCE);
@@ -131,8 +105,8 @@ class OptimizerGoldenWeightsTest {
             Block model = new LlamaForCausalLM(LlamaConfig.tiny(32000, 16, 2, 2, 1, 32))
                     .initialize(manager, DataType.FLOAT32);
             check(id + "/llama", id, manager, model, s -> {
-                NDArray ids = matrix(s, llamaIds);
-                NDArray mask = matrix(s, llamaMask);
+                NDArray ids = TinyModelInputs.matrix(s, inputs.llamaIds());
+                NDArray mask = TinyModelInputs.matrix(s, inputs.llamaMask());
                 NDArray logits = model.forward(new ParameterStore(s, false), new NDList(ids, mask), true)
                         .singletonOrThrow();
                 return CausalLmLoss.compute(logits, CausalLmLoss.labelsFromIds(ids, mask), mask);
@@ -148,11 +122,11 @@ class OptimizerGoldenWeightsTest {
             Block model = new BertForSequenceClassification(BertConfig.tiny(30522, 16, 2, 2, 32), 2,
                     BertForSequenceClassification.Pooling.MEAN).initialize(manager, DataType.FLOAT32);
             check(id + "/bert", id, manager, model, s -> {
-                NDArray ids = matrix(s, bertIds);
-                NDArray mask = matrix(s, bertMask);
+                NDArray ids = TinyModelInputs.matrix(s, inputs.bertIds());
+                NDArray mask = TinyModelInputs.matrix(s, inputs.bertMask());
                 NDArray logits = model.forward(new ParameterStore(s, false), new NDList(ids, mask), true)
                         .singletonOrThrow();
-                return ClassificationLoss.compute(logits, s.create(MAIL_LABELS));
+                return ClassificationLoss.compute(logits, s.create(TinyModelInputs.MAIL_LABELS));
             });
         }
     }
@@ -218,10 +192,6 @@ class OptimizerGoldenWeightsTest {
         }
     }
 
-    private static NDArray matrix(NDManager manager, long[][] rows) {
-        return manager.create(Arrays.stream(rows).flatMapToLong(Arrays::stream).toArray(),
-                new Shape(rows.length, rows[0].length));
-    }
 
     /** What exact float results depend on: the CPU, the cores (libtorch's threads) and the Vector API width. */
     private static String fingerprint() {

