@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The optimizer part of a recipe's checks: each variant's optimizer id, its options and parameter groups, checked by
@@ -97,8 +98,9 @@ final class VariantOptimizerChecks {
                             + variant.name() + "'");
                 }
             }
-            if (group.match() == null || group.roles() == null) {
-                ok = false;
+            if (group.match() == null || group.roles() == null || group.match().stream().anyMatch(Objects::isNull)
+                    || group.roles().stream().anyMatch(Objects::isNull)) {
+                ok = false; // the binder reported what could not be read
             } else if (group.match().isEmpty() && group.roles().isEmpty()) {
                 ok = error(groupPath + (locations.has(groupPath + ".match") ? ".match" : ""), "needs at least one"
                         + " glob in match (e.g. '**.bias') or one role in roles (e.g. [bias, norm])");
@@ -123,10 +125,13 @@ final class VariantOptimizerChecks {
         }
         String where = "variant '" + variant.name() + "'";
         boolean found = eachOption(schema, variant.options(), path + ".options", where);
-        for (int g = 0; g < variant.paramGroups().size(); g++) {
-            ParameterGroupSpec group = variant.paramGroups().get(g);
-            found |= eachOption(schema, group.options(), KeyLocations.item(path + ".param_groups", g) + ".options",
-                    "group '" + group.name() + "' of " + where);
+        List<ParameterGroupSpec> groups = variant.paramGroups() == null ? List.of() : variant.paramGroups();
+        for (int g = 0; g < groups.size(); g++) {
+            ParameterGroupSpec group = groups.get(g);
+            if (group != null) { // a group that failed to bind was reported by the binder
+                found |= eachOption(schema, group.options(), KeyLocations.item(path + ".param_groups", g)
+                        + ".options", "group '" + group.name() + "' of " + where);
+            }
         }
         return found;
     }
