@@ -10,6 +10,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -165,7 +166,7 @@ record OptimizerInternals(List<Variant> variants) {
                         "optimizer step", "fisher_fraction", fisher, false));
     }
 
-    /** {@code {step, dt, dt_lo, dt_hi, fisher_fraction}} of each training line that has all four keys. */
+    /** {@code {step, dt, dt_lo, dt_hi, fisher_fraction}} of each training line that has all four keys, finite. */
     private static List<double[]> read(Path metricsFile) throws IOException {
         List<double[]> rows = new ArrayList<>();
         try (BufferedReader reader = InputFiles.newUtf8Reader(metricsFile, "metrics file (one JSON object per line)")) {
@@ -191,7 +192,9 @@ record OptimizerInternals(List<Variant> variants) {
                 for (int k = 0; k < KEYS.size(); k++) {
                     row[k + 1] = line.get(KEYS.get(k)).asDouble();
                 }
-                rows.add(row);
+                if (Arrays.stream(row).allMatch(Double::isFinite)) { // a number like 1e999 reads as infinity
+                    rows.add(row);
+                }
             }
         }
         return rows;

@@ -115,6 +115,10 @@ class CompareEndToEndTest {
         for (String variant : VARIANTS) {
             assertTrue(markdown.contains("| " + variant + " |"), variant + " has a row in report.md");
         }
+        // soaa logged its trust region: the section says what dt did, over both seeds' 6 steps
+        assertTrue(markdown.contains("## Optimizer internals\n\nsoaa: "), markdown);
+        assertTrue(markdown.contains(" (12 steps over 2 seeds)"), markdown);
+        assertTrue(charts.contains(runs.resolve("charts").resolve("soaa-dt.png")), charts.toString());
         assertTrue(compare.out().contains("report: "), compare.out());
     }
 
