@@ -30,7 +30,8 @@ import java.util.stream.Stream;
  *       finish.
  *   <li>Statistics of completed and diverged runs are recomputed from {@code metrics.jsonl} with
  *       {@link RunStatistics#compute}, using the run's {@code target_loss} and {@code throughput_warmup_steps}
- *       from {@code summary.json}, else the recipe's, else no target and no warm-up.
+ *       from {@code summary.json}, else the recipe's, else no target and no warm-up, and the machine's
+ *       {@code cores} from {@code summary.json} (absent: the load is not checked against them).
  *   <li>The comparison's target loss is the recipe's {@code target_loss}, else that of the first run having one.
  * </ul>
  */
@@ -187,6 +188,8 @@ public final class ComparisonReader {
                     : recipe.warmupSteps() != null ? recipe.warmupSteps() : 0;
             JsonNode parameters = summary.path("trainable_parameters");
             Long trainable = parameters.isIntegralNumber() ? parameters.asLong() : null;
+            JsonNode coresNode = summary.path(MetricKeys.CORES);
+            Integer cores = coresNode.isInt() && coresNode.asInt() > 0 ? coresNode.asInt() : null;
             JsonNode divergedNode = summary.path("diverged_at_step");
             Integer divergedAt = divergedNode.isIntegralNumber() ? divergedNode.asInt() : null;
 
@@ -201,7 +204,7 @@ public final class ComparisonReader {
                 metrics = RunMetrics.read(metricsFile);
                 if (!metrics.trainSteps().isEmpty()) {
                     try {
-                        statistics = RunStatistics.compute(metrics, targetLoss, warmup);
+                        statistics = RunStatistics.compute(metrics, targetLoss, warmup, cores);
                     } catch (IllegalArgumentException e) {
                         throw new ReportException(metricsFile + ": " + e.getMessage(), e);
                     }

@@ -41,15 +41,26 @@ final class HtmlReport {
         html.append("<p class=\"definitions\">").append(escape(document.definitions())).append("</p>\n");
         if (!document.charts().isEmpty()) {
             html.append("<h2>Charts</h2>\n");
-            for (ChartImage chart : document.charts()) {
-                html.append("<figure>\n<img alt=\"").append(escape(chart.title()))
-                        .append("\" src=\"data:image/png;base64,")
-                        .append(Base64.getEncoder().encodeToString(chart.png())).append("\">\n<figcaption>")
-                        .append(escape(chart.title())).append("</figcaption>\n</figure>\n");
-            }
+            charts(html, document.charts());
+        }
+        ReportDocument.Section internals = document.internals();
+        if (!internals.isEmpty()) {
+            html.append("<h2>").append(escape(internals.heading())).append("</h2>\n");
+            internals.paragraphs().forEach(paragraph -> html.append("<p>").append(escape(paragraph))
+                    .append("</p>\n"));
+            charts(html, internals.charts());
         }
         html.append("</body>\n</html>\n");
         return html.toString();
+    }
+
+    private static void charts(StringBuilder html, List<ChartImage> charts) {
+        for (ChartImage chart : charts) {
+            html.append("<figure>\n<img alt=\"").append(escape(chart.title()))
+                    .append("\" src=\"data:image/png;base64,")
+                    .append(Base64.getEncoder().encodeToString(chart.png())).append("\">\n<figcaption>")
+                    .append(escape(chart.title())).append("</figcaption>\n</figure>\n");
+        }
     }
 
     private static void table(StringBuilder html, TextTable table) {

@@ -21,13 +21,23 @@ final class MarkdownReport {
         md.append('*').append(document.definitions()).append("*\n");
         if (!document.charts().isEmpty()) {
             md.append("\n## Charts\n");
-            for (ChartImage chart : document.charts()) {
-                md.append("\n### ").append(chart.title()).append("\n\n")
-                        .append("![").append(chart.title()).append("](")
-                        .append(ReportDocument.CHART_FOLDER).append('/').append(chart.fileName()).append(")\n");
-            }
+            charts(md, document.charts());
+        }
+        ReportDocument.Section internals = document.internals();
+        if (!internals.isEmpty()) {
+            md.append("\n## ").append(inline(internals.heading())).append('\n');
+            internals.paragraphs().forEach(paragraph -> md.append('\n').append(inline(paragraph)).append('\n'));
+            charts(md, internals.charts());
         }
         return md.toString();
+    }
+
+    private static void charts(StringBuilder md, List<ChartImage> charts) {
+        for (ChartImage chart : charts) {
+            md.append("\n### ").append(chart.title()).append("\n\n")
+                    .append("![").append(chart.title()).append("](")
+                    .append(ReportDocument.CHART_FOLDER).append('/').append(chart.fileName()).append(")\n");
+        }
     }
 
     private static void table(StringBuilder md, TextTable table) {

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * Writes the comparison report of a runs directory into it: {@value #MARKDOWN_FILE}, {@value #HTML_FILE} (one
@@ -45,15 +46,18 @@ public final class Report {
     public static WrittenReport write(Comparison comparison) throws IOException {
         Path directory = comparison.runsDir();
         Path chartFolder = directory.resolve(ReportDocument.CHART_FOLDER);
-        List<ChartImage> charts = ReportCharts.draw(comparison);
-        ReportDocument document = ReportDocument.of(comparison, charts);
+        ReportDocument document = ReportDocument.of(comparison, ReportCharts.draw(comparison),
+                OptimizerInternals.of(comparison));
+        List<ChartImage> charts = new ArrayList<>(document.charts());
+        charts.addAll(document.internals().charts());
 
         Files.createDirectories(chartFolder);
         List<Path> chartFiles = new ArrayList<>();
         for (ChartImage chart : charts) {
             chartFiles.add(writeAtomically(chartFolder.resolve(chart.fileName()), chart.png()));
         }
-        for (String name : ReportCharts.FILE_NAMES) {
+        for (String name : Stream.concat(ReportCharts.FILE_NAMES.stream(), OptimizerInternals.FILE_NAMES.stream())
+                .toList()) {
             if (charts.stream().noneMatch(chart -> chart.fileName().equals(name))) {
                 Files.deleteIfExists(chartFolder.resolve(name));
             }

@@ -19,6 +19,7 @@ import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.internal.chartpart.Chart;
 import org.knowm.xchart.style.AxesChartStyler;
 import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.lines.SeriesLines;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
@@ -101,17 +102,37 @@ public final class ReportCharts {
         if (variants.stream().allMatch(v -> curveOf.apply(v.curves()).isEmpty())) {
             return Optional.empty();
         }
+        List<Series> series = new ArrayList<>();
+        for (int i = 0; i < variants.size(); i++) {
+            series.add(new Series(variants.get(i).name(), i, curveOf.apply(variants.get(i).curves()), false));
+        }
+        return Optional.of(lines(fileName, title, xTitle, yTitle, series, logScale(variants, curveOf)));
+    }
+
+    /**
+     * A curve to draw: its mean as a line and, when it has spread, a band of ±1 std in the same colour.
+     *
+     * @param name the legend entry
+     * @param variantIndex the variant's position in the comparison, which picks its colour
+     * @param curve the curve; an empty one is skipped
+     * @param dashed a dashed line without markers (bounds and other reference lines)
+     */
+    record Series(String name, int variantIndex, Curve curve, boolean dashed) {}
+
+    /** A line chart of {@code series}, each thinned to {@value #MAX_CHART_POINTS} points. */
+    static ChartImage lines(String fileName, String title, String xTitle, String yTitle, List<Series> series,
+            boolean logarithmic) {
         XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(xTitle)
                 .yAxisTitle(yTitle).build();
         style(chart.getStyler());
         chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
-        chart.getStyler().setYAxisLogarithmic(logScale(variants, curveOf));
-        for (int i = 0; i < variants.size(); i++) {
-            Curve curve = curveOf.apply(variants.get(i).curves()).thinned(MAX_CHART_POINTS);
+        chart.getStyler().setYAxisLogarithmic(logarithmic);
+        for (Series line : series) {
+            Curve curve = line.curve().thinned(MAX_CHART_POINTS);
             if (curve.isEmpty()) {
                 continue;
             }
-            Color colour = colour(i);
+            Color colour = colour(line.variantIndex());
             if (curve.std().stream().anyMatch(std -> std > 0)) {
                 List<Double> xs = new ArrayList<>(curve.x());
                 List<Double> ys = new ArrayList<>();
@@ -124,20 +145,25 @@ public final class ReportCharts {
                 for (int p = curve.x().size() - 1; p >= 0; p--) {
                     ys.add(curve.mean().get(p) - curve.std().get(p));
                 }
-                XYSeries band = chart.addSeries(variants.get(i).name() + " ±1 std", xs, ys);
+                XYSeries band = chart.addSeries(line.name() + " ±1 std", xs, ys);
                 band.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.PolygonArea);
                 band.setFillColor(new Color(colour.getRed(), colour.getGreen(), colour.getBlue(), BAND_ALPHA));
                 band.setLineColor(new Color(0, 0, 0, 0));
                 band.setMarker(SeriesMarkers.NONE);
                 band.setShowInLegend(false);
             }
-            XYSeries mean = chart.addSeries(variants.get(i).name(), curve.x(), curve.mean());
+            XYSeries mean = chart.addSeries(line.name(), curve.x(), curve.mean());
             mean.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
             mean.setLineColor(colour);
             mean.setMarkerColor(colour);
-            mean.setMarker(curve.x().size() < MARKERS_BELOW_POINTS ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
+            if (line.dashed()) {
+                mean.setLineStyle(SeriesLines.DASH_DASH);
+                mean.setMarker(SeriesMarkers.NONE);
+            } else {
+                mean.setMarker(curve.x().size() < MARKERS_BELOW_POINTS ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
+            }
         }
-        return Optional.of(new ChartImage(fileName, title, png(chart)));
+        return new ChartImage(fileName, title, png(chart));
     }
 
     /** Logarithmic when every band is positive and the bands span more than {@value #LOG_SCALE_SPAN} times. */

@@ -14,14 +14,35 @@ import java.util.stream.Collectors;
  * @param definitions how the table's statistics are defined
  * @param conclusion the sentences computed from the numbers ({@link Conclusion})
  * @param charts the charts, in order
+ * @param internals the "Optimizer internals" section: its sentences and charts (empty: no section)
  */
 record ReportDocument(String title, String description, String setup, TextTable runMatrix, TextTable results,
-        String definitions, String conclusion, List<ChartImage> charts) {
+        String definitions, String conclusion, List<ChartImage> charts, Section internals) {
+
+    /**
+     * A section of its own: paragraphs, then charts.
+     *
+     * @param heading the section heading
+     * @param paragraphs its sentences, one paragraph each
+     * @param charts its charts, written beside the others under {@value #CHART_FOLDER}
+     */
+    record Section(String heading, List<String> paragraphs, List<ChartImage> charts) {
+        /** Keeps unmodifiable copies. */
+        Section {
+            paragraphs = List.copyOf(paragraphs);
+            charts = List.copyOf(charts);
+        }
+
+        /** Whether the section has nothing to show. */
+        boolean isEmpty() {
+            return paragraphs.isEmpty() && charts.isEmpty();
+        }
+    }
 
     /** Relative folder of the chart PNGs beside {@code report.md}. */
     static final String CHART_FOLDER = "charts";
 
-    static ReportDocument of(Comparison comparison, List<ChartImage> charts) {
+    static ReportDocument of(Comparison comparison, List<ChartImage> charts, OptimizerInternals internals) {
         String seeds = comparison.seeds().stream().map(String::valueOf).collect(Collectors.joining(", "));
         int variants = comparison.variants().size();
         String setup = variants + (variants == 1 ? " variant" : " variants") + ", seeds " + seeds + "; target loss "
@@ -31,10 +52,11 @@ record ReportDocument(String title, String description, String setup, TextTable 
                 + " of steps. Stability: standard deviation of the training loss over those steps. Eval: the last"
                 + " evaluation. Steps and seconds to target: the first step whose mean training loss over the last "
                 + RunStatistics.TARGET_TRAILING_STEPS + " steps is at most the target, over the seeds that reached"
-                + " it. Optimizer state: the largest exact state size of the run. Tokens/s: real tokens over step"
+                + " it; seconds are counted after the throughput warm-up steps. Optimizer state: the largest exact state size of the run. Tokens/s: real tokens over step"
                 + " time after the warm-up steps.";
         return new ReportDocument(comparison.recipeName() + ": optimizer comparison", comparison.description(),
                 setup, ReportTables.runMatrix(comparison), ReportTables.results(comparison), definitions,
-                Conclusion.of(comparison), charts);
+                Conclusion.of(comparison), charts, new Section("Optimizer internals", internals.sentences(),
+                        internals.charts()));
     }
 }

@@ -20,8 +20,8 @@ import java.util.Map;
  *
  * <p>A line is malformed, and reading stops with a {@link MetricsFormatException} naming file:line, when it is not a
  * JSON object, has no known {@value MetricKeys#TYPE}, lacks a key the statistics need, has a non-numeric or
- * non-finite value there, a fractional step, token or byte count, or a step not above the previous line of its type.
- * Blank lines are skipped; keys the statistics do not use are ignored.
+ * non-finite value there (or in an evaluation line's {@value MetricKeys#LOAD_1M}, which may be absent but not
+ * negative), a fractional step, token or byte count, or a step not above the previous line of its type. Blank lines are skipped; keys the statistics do not use are ignored.
  *
  * @param trainSteps training lines, steps strictly increasing
  * @param evalPoints evaluation lines, steps strictly increasing
@@ -96,7 +96,7 @@ public record RunMetrics(List<TrainStep> trainSteps, List<EvalPoint> evalPoints)
                 train.add(step);
             } else if (MetricKeys.TYPE_EVAL.equals(type)) {
                 EvalPoint point = new EvalPoint(line.integer(MetricKeys.STEP), line.number(MetricKeys.ELAPSED_S),
-                        line.number(MetricKeys.EVAL_LOSS), line.evalMetrics());
+                        line.number(MetricKeys.EVAL_LOSS), line.evalMetrics(), line.optionalLoad());
                 line.requireAfter(point.step(), eval.isEmpty() ? Integer.MIN_VALUE : eval.getLast().step());
                 eval.add(point);
             } else {
@@ -175,6 +175,18 @@ public record RunMetrics(List<TrainStep> trainSteps, List<EvalPoint> evalPoints)
                 }
             }
             return metrics;
+        }
+
+        /** {@value MetricKeys#LOAD_1M} when the line has it: a finite number, at least 0. */
+        Double optionalLoad() throws MetricsFormatException {
+            if (!node.has(MetricKeys.LOAD_1M)) {
+                return null;
+            }
+            double load = number(MetricKeys.LOAD_1M);
+            if (load < 0) {
+                throw problem("\"" + MetricKeys.LOAD_1M + "\" is negative: " + load);
+            }
+            return load;
         }
 
         void requireAfter(int step, int previous) throws MetricsFormatException {

@@ -2,6 +2,7 @@ package dev.tune4j.report;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,16 +27,33 @@ import java.util.Map;
  * @param stepsToTarget {@code steps_to_target}: the first step whose trailing mean training loss (the mean over that
  *     step and the 4 before it; fewer in the first 4 steps) is at most the target loss; null if it never is or
  *     there is no target
- * @param secondsToTarget {@code seconds_to_target}: {@code elapsed_s} of that step; null with it
+ * @param secondsToTarget {@code seconds_to_target}: training seconds from the end of the warm-up (the first
+ *     {@code throughput_warmup_steps} training lines, whose JIT and allocator warm-up would otherwise count) to that
+ *     step: its {@code elapsed_s} minus that of the last warm-up line; its whole {@code elapsed_s} when the target
+ *     is reached within the warm-up (nothing is left to measure after it); null with {@code steps_to_target}
+ * @param secondsToTargetAtMedianStep {@code seconds_to_target_at_median_step}: {@code steps_to_target} times the
+ *     median step time, in seconds: the time to target had every step taken the run's typical time, which a few
+ *     steps slowed by the machine's load cannot move; null with {@code steps_to_target}
  * @param tokensPerSecond {@code tokens_per_s}: {@code sum(tokens) / sum(step_ms / 1000)} over the training lines
  *     after the first {@code throughput_warmup_steps}; over all lines when no line is left after them
+ * @param medianStepMillis {@code median_step_ms}: the median {@code step_ms} over the same lines as
+ *     {@code tokens_per_s}
+ * @param stepTimeCv {@code step_time_cv}: coefficient of variation of {@code step_ms} over those lines, population
+ *     standard deviation (ddof 0) over the mean; 0 for one line
+ * @param meanLoad1m {@code mean_load_1m}: the mean {@code load_1m} of the evaluation lines that have one; null
+ *     when none has
+ * @param cores {@code cores}: the machine's cores as the run's {@code summary.json} records them; null when unknown
+ * @param timingDisturbed {@code timing_disturbed}: the machine's load decided this run's times, so they should not
+ *     decide a speed comparison: {@code step_time_cv} above {@value #MAX_STEP_TIME_CV}, or {@code mean_load_1m}
+ *     above {@code cores} (more runnable tasks than cores, on average, at the evaluations)
  * @param peakRssBytes {@code peak_rss_bytes}: the largest {@code peak_rss_bytes} of the training lines
  * @param optimizerStateBytes {@code optimizer_state_bytes}: the largest {@code optimizer_state_bytes} of the
  *     training lines
  * @param trainSeconds {@code train_seconds}: {@code elapsed_s} of the last training line
  */
 @JsonPropertyOrder({"steps_completed", "final_loss", "stability", "final_eval_loss", "final_eval_metrics",
-        "steps_to_target", "seconds_to_target", "tokens_per_s", "peak_rss_bytes", "optimizer_state_bytes",
+        "steps_to_target", "seconds_to_target", "seconds_to_target_at_median_step", "tokens_per_s", "median_step_ms",
+        "step_time_cv", "mean_load_1m", "cores", "timing_disturbed", "peak_rss_bytes", "optimizer_state_bytes",
         "train_seconds"})
 public record RunStatistics(
         @JsonProperty("steps_completed") int stepsCompleted,
@@ -45,13 +63,21 @@ public record RunStatistics(
         @JsonProperty("final_eval_metrics") Map<String, Double> finalEvalMetrics,
         @JsonProperty("steps_to_target") Integer stepsToTarget,
         @JsonProperty("seconds_to_target") Double secondsToTarget,
+        @JsonProperty("seconds_to_target_at_median_step") Double secondsToTargetAtMedianStep,
         @JsonProperty("tokens_per_s") double tokensPerSecond,
+        @JsonProperty("median_step_ms") double medianStepMillis,
+        @JsonProperty("step_time_cv") double stepTimeCv,
+        @JsonProperty("mean_load_1m") Double meanLoad1m,
+        @JsonProperty("cores") Integer cores,
+        @JsonProperty("timing_disturbed") boolean timingDisturbed,
         @JsonProperty("peak_rss_bytes") long peakRssBytes,
         @JsonProperty("optimizer_state_bytes") long optimizerStateBytes,
         @JsonProperty("train_seconds") double trainSeconds) {
 
     /** Training lines the trailing mean for {@code steps_to_target} covers. */
     public static final int TARGET_TRAILING_STEPS = 5;
+    /** Above this step-time coefficient of variation a run's timing counts as disturbed. */
+    public static final double MAX_STEP_TIME_CV = 0.25;
 
     /** Keeps an unmodifiable copy of the metrics map in its order. */
     public RunStatistics {
@@ -61,15 +87,27 @@ public record RunStatistics(
     }
 
     /**
+     * Computes the statistics of a run on a machine of unknown core count (the load is then not checked against it).
+     *
+     * @see #compute(RunMetrics, Double, int, Integer)
+     */
+    public static RunStatistics compute(RunMetrics metrics, Double targetLoss, int throughputWarmupSteps) {
+        return compute(metrics, targetLoss, throughputWarmupSteps, null);
+    }
+
+    /**
      * Computes the statistics of a run.
      *
      * @param metrics the run's parsed metrics; at least one training line
      * @param targetLoss the recipe's target loss, or null for none
-     * @param throughputWarmupSteps training lines left out of {@code tokens_per_s}, at least 0
+     * @param throughputWarmupSteps training lines left out of {@code tokens_per_s}, the step-time statistics and
+     *     {@code seconds_to_target}, at least 0
+     * @param cores the machine's cores, or null when unknown
      * @throws IllegalArgumentException without training lines, with negative warm-up, or when the step times of
      *     the throughput window sum to zero
      */
-    public static RunStatistics compute(RunMetrics metrics, Double targetLoss, int throughputWarmupSteps) {
+    public static RunStatistics compute(RunMetrics metrics, Double targetLoss, int throughputWarmupSteps,
+            Integer cores) {
         List<TrainStep> steps = metrics.trainSteps();
         if (steps.isEmpty()) {
             throw new IllegalArgumentException("no training lines: statistics need at least one step");
@@ -92,7 +130,9 @@ public record RunStatistics(
                         .mapToDouble(TrainStep::loss).average().orElseThrow();
                 if (trailingMean <= targetLoss) {
                     stepsToTarget = steps.get(i).step();
-                    secondsToTarget = steps.get(i).elapsedSeconds();
+                    double warmupSeconds = throughputWarmupSteps > 0 && i >= throughputWarmupSteps
+                            ? steps.get(throughputWarmupSteps - 1).elapsedSeconds() : 0;
+                    secondsToTarget = steps.get(i).elapsedSeconds() - warmupSeconds;
                     break;
                 }
             }
@@ -104,6 +144,19 @@ public record RunStatistics(
         if (!(seconds > 0)) {
             throw new IllegalArgumentException("step_ms of the throughput window sums to " + seconds * 1000);
         }
+        double[] stepMillis = measured.stream().mapToDouble(TrainStep::stepMillis).sorted().toArray();
+        double medianStepMillis = stepMillis.length % 2 == 1 ? stepMillis[stepMillis.length / 2]
+                : (stepMillis[stepMillis.length / 2 - 1] + stepMillis[stepMillis.length / 2]) / 2;
+        double meanStepMillis = seconds * 1000.0 / stepMillis.length;
+        double squaredDeviations = 0;
+        for (double millis : stepMillis) {
+            squaredDeviations += (millis - meanStepMillis) * (millis - meanStepMillis);
+        }
+        double stepTimeCv = Math.sqrt(squaredDeviations / stepMillis.length) / meanStepMillis;
+        double[] loads = metrics.evalPoints().stream().map(EvalPoint::load1m).filter(load -> load != null)
+                .mapToDouble(Double::doubleValue).toArray();
+        Double meanLoad = loads.length == 0 ? null : Arrays.stream(loads).average().orElseThrow();
+        boolean disturbed = stepTimeCv > MAX_STEP_TIME_CV || (meanLoad != null && cores != null && meanLoad > cores);
 
         EvalPoint lastEval = metrics.evalPoints().isEmpty() ? null : metrics.evalPoints().getLast();
         return new RunStatistics(
@@ -114,7 +167,13 @@ public record RunStatistics(
                 lastEval == null ? Map.of() : lastEval.metrics(),
                 stepsToTarget,
                 secondsToTarget,
+                stepsToTarget == null ? null : stepsToTarget * medianStepMillis / 1000.0,
                 tokens / seconds,
+                medianStepMillis,
+                stepTimeCv,
+                meanLoad,
+                cores,
+                disturbed,
                 steps.stream().mapToLong(TrainStep::peakRssBytes).max().orElseThrow(),
                 steps.stream().mapToLong(TrainStep::optimizerStateBytes).max().orElseThrow(),
                 steps.getLast().elapsedSeconds());

@@ -18,8 +18,10 @@ import java.util.Map;
  *                           "bytes_per_parameter", "statistics": {RunStatistics} | null}],
  *                "aggregates": {"final_loss": {"mean", "std", "seeds"} | null, "stability", "final_eval_loss",
  *                               "final_eval_metrics": {"eval_<metric>": {...}}, "steps_to_target",
- *                               "seconds_to_target", "optimizer_state_bytes", "bytes_per_parameter",
- *                               "peak_rss_bytes", "tokens_per_s", "train_seconds"},
+ *                               "seconds_to_target", "seconds_to_target_at_median_step",
+ *                               "optimizer_state_bytes", "bytes_per_parameter", "peak_rss_bytes", "tokens_per_s",
+ *                               "median_step_ms", "step_time_cv", "timing_disturbed" (a seed count),
+ *                               "train_seconds"},
  *                "curves": {"loss_by_step", "loss_by_seconds", "eval_loss_by_step",
  *                           "eval_metrics_by_step": {"eval_<metric>": ...}}}]}
  * }</pre>
@@ -70,10 +72,14 @@ final class SummaryJson {
             stats.finalEvalMetrics().forEach((name, spread) -> metrics.set(name, JSON.valueToTree(spread)));
             aggregates.set("steps_to_target", JSON.valueToTree(stats.stepsToTarget()));
             aggregates.set("seconds_to_target", JSON.valueToTree(stats.secondsToTarget()));
+            aggregates.set("seconds_to_target_at_median_step", JSON.valueToTree(stats.secondsToTargetAtMedianStep()));
             aggregates.set("optimizer_state_bytes", JSON.valueToTree(stats.optimizerStateBytes()));
             aggregates.set("bytes_per_parameter", JSON.valueToTree(stats.bytesPerParameter()));
             aggregates.set("peak_rss_bytes", JSON.valueToTree(stats.peakRssBytes()));
             aggregates.set("tokens_per_s", JSON.valueToTree(stats.tokensPerSecond()));
+            aggregates.set("median_step_ms", JSON.valueToTree(stats.medianStepMillis()));
+            aggregates.set("step_time_cv", JSON.valueToTree(stats.stepTimeCv()));
+            aggregates.put("timing_disturbed", stats.timingDisturbed());
             aggregates.set("train_seconds", JSON.valueToTree(stats.trainSeconds()));
             ObjectNode curves = node.putObject("curves");
             curves.set("loss_by_step", JSON.valueToTree(variant.curves().lossByStep()));

@@ -22,10 +22,16 @@ import java.util.function.Function;
  * @param targetReached how many completed seeds reached the target loss
  * @param stepsToTarget {@link RunStatistics#stepsToTarget()} over the seeds that reached the target
  * @param secondsToTarget {@link RunStatistics#secondsToTarget()} over the seeds that reached the target
+ * @param secondsToTargetAtMedianStep {@link RunStatistics#secondsToTargetAtMedianStep()} over the seeds that reached
+ *     the target
  * @param optimizerStateBytes {@link RunStatistics#optimizerStateBytes()}
  * @param bytesPerParameter optimizer state bytes per trainable parameter ({@link SeedRun#bytesPerParameter()})
  * @param peakRssBytes {@link RunStatistics#peakRssBytes()}
  * @param tokensPerSecond {@link RunStatistics#tokensPerSecond()}
+ * @param medianStepMillis {@link RunStatistics#medianStepMillis()}
+ * @param stepTimeCv {@link RunStatistics#stepTimeCv()}
+ * @param timingDisturbed how many completed seeds' timing was disturbed ({@link RunStatistics#timingDisturbed()});
+ *     their times are in the spreads above all the same, for a speed claim to leave out
  * @param trainSeconds {@link RunStatistics#trainSeconds()}
  */
 public record VariantStatistics(
@@ -37,10 +43,14 @@ public record VariantStatistics(
         int targetReached,
         SeedSpread stepsToTarget,
         SeedSpread secondsToTarget,
+        SeedSpread secondsToTargetAtMedianStep,
         SeedSpread optimizerStateBytes,
         SeedSpread bytesPerParameter,
         SeedSpread peakRssBytes,
         SeedSpread tokensPerSecond,
+        SeedSpread medianStepMillis,
+        SeedSpread stepTimeCv,
+        int timingDisturbed,
         SeedSpread trainSeconds) {
 
     /** Aggregates the completed seeds among {@code runs}. */
@@ -61,10 +71,14 @@ public record VariantStatistics(
                 (int) completed.stream().filter(run -> run.statistics().stepsToTarget() != null).count(),
                 over(completed, run -> run.statistics().stepsToTarget()),
                 over(completed, run -> run.statistics().secondsToTarget()),
+                over(completed, run -> run.statistics().secondsToTargetAtMedianStep()),
                 over(completed, run -> run.statistics().optimizerStateBytes()),
                 over(completed, SeedRun::bytesPerParameter),
                 over(completed, run -> run.statistics().peakRssBytes()),
                 over(completed, run -> run.statistics().tokensPerSecond()),
+                over(completed, run -> run.statistics().medianStepMillis()),
+                over(completed, run -> run.statistics().stepTimeCv()),
+                (int) completed.stream().filter(run -> run.statistics().timingDisturbed()).count(),
                 over(completed, run -> run.statistics().trainSeconds()));
     }
 

@@ -20,8 +20,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Runs every variant and seed of a recipe, each in its own JVM ({@code tune4j run <recipe> --variant V --seed N}
- * started with this JVM's java, flags and class path). A separate process per run is what makes memory comparable:
+ * Runs every variant and seed of a recipe, seed by seed ({@link #schedule}), each in its own JVM
+ * ({@code tune4j run <recipe> --variant V --seed N} started with this JVM's java, flags and class path). A separate process per run is what makes memory comparable:
  * peak RSS, the allocator's cached blocks and the JIT belong to that run alone, and a native crash of one optimizer
  * cannot take the comparison down. A run that dies without writing its summary is recorded as failed with its exit
  * code, and the comparison carries on.
@@ -57,19 +57,42 @@ public final class ComparisonRunner {
         this.out = out;
     }
 
-    /** Runs all variants x seeds in the recipe's order; returns the run directories. */
+    /**
+     * One run of the comparison: a variant trained with a seed.
+     *
+     * @param variant the variant
+     * @param seed the seed
+     */
+    public record ScheduledRun(VariantSpec variant, int seed) {}
+
+    /**
+     * The order the runs go in, interleaved: every variant with the recipe's first seed (in the recipe's variant
+     * order), then every variant with its second seed, and so on. A machine whose load drifts during a comparison
+     * then slows each variant in turn rather than the variants that happened to run late, as running one variant's
+     * seeds back to back would.
+     */
+    public static List<ScheduledRun> schedule(Recipe recipe) {
+        List<ScheduledRun> order = new ArrayList<>();
+        for (int seed : recipe.seeds()) {
+            for (VariantSpec variant : recipe.variants()) {
+                order.add(new ScheduledRun(variant, seed));
+            }
+        }
+        return order;
+    }
+
+    /** Runs all variants x seeds in the order of {@link #schedule}; returns the run directories in that order. */
     public List<Path> runAll() throws IOException, InterruptedException {
         List<Path> runs = new ArrayList<>();
-        int total = recipe.variants().size() * recipe.seeds().size();
+        List<ScheduledRun> order = schedule(recipe);
         int index = 0;
-        for (VariantSpec variant : recipe.variants()) {
-            for (int seed : recipe.seeds()) {
-                index++;
-                out.printf("tune4j: run %d/%d: %s (%s%s), seed %d%n", index, total, variant.name(),
-                        variant.optimizer(), variant.lora() ? ", LoRA" : "", seed);
-                out.flush();
-                runs.add(runChild(variant, seed));
-            }
+        for (ScheduledRun run : order) {
+            VariantSpec variant = run.variant();
+            index++;
+            out.printf("tune4j: run %d/%d: %s (%s%s), seed %d%n", index, order.size(), variant.name(),
+                    variant.optimizer(), variant.lora() ? ", LoRA" : "", run.seed());
+            out.flush();
+            runs.add(runChild(variant, run.seed()));
         }
         return runs;
     }

@@ -41,6 +41,18 @@ public final class MetricsLog implements AutoCloseable {
         values.forEach(line::put);
     }
 
+    /**
+     * Adds the finite {@code values} to {@code line} in their order, each key prefixed with {@code prefix}; a NaN or
+     * infinite value is left out, since JSON cannot hold it.
+     */
+    public static void putFinite(ObjectNode line, String prefix, Map<String, Double> values) {
+        values.forEach((key, value) -> {
+            if (value != null && Double.isFinite(value)) {
+                line.put(prefix + key, value);
+            }
+        });
+    }
+
     /** Appends {@code line} and flushes. */
     public void write(ObjectNode line) {
         try {

@@ -9,6 +9,7 @@ import dev.tune4j.data.batch.BatchOrder;
 import dev.tune4j.engine.ComputeDevice;
 import dev.tune4j.io.Spelled;
 import dev.tune4j.metrics.ProcessMemory;
+import dev.tune4j.metrics.ProcessorLoad;
 import dev.tune4j.nn.ParameterNames;
 import dev.tune4j.optim.Optimizer;
 import dev.tune4j.optim.OptimizerPlan;
@@ -37,7 +38,8 @@ import java.util.function.Function;
  * <pre>
  * setup:  seed the engine -> model (pretrained weights, new head, LoRA) -> optimizer (options, groups, total steps)
  * train:  for each optimizer step: schedule factor -> micro-batches in the seed's order -> TrainingStep
- *                                  -> metrics line -> progress -> evaluation every eval_interval steps
+ *                                  -> metrics line (with CPU time and the optimizer's telemetry) -> progress
+ *                                  -> evaluation every eval_interval steps (with the machine's load)
  * end:    final evaluation -> summary (completed, or diverged at the step whose loss was NaN/Inf)
  * </pre>
  *
@@ -154,8 +156,10 @@ public final class RecipeRunner {
                     trainNanos += stepNanos;
                     completed = s + 1;
                     double tokensPerSecond = tokens / (stepNanos / 1e9);
-                    metrics.write(trainLine(metrics, completed, result, lr, tokens, trainNanos, stepNanos,
-                            tokensPerSecond, optimizer.stateBytes(), device));
+                    ObjectNode line = trainLine(metrics, completed, result, lr, tokens, trainNanos, stepNanos,
+                            tokensPerSecond, optimizer.stateBytes(), device);
+                    MetricsLog.putFinite(line, MetricKeys.OPTIMIZER_PREFIX, optimizer.telemetry());
+                    metrics.write(line);
                     progress.step(completed, result.loss(), tokensPerSecond);
                     boolean evalDue = recipe.evalInterval() > 0 && completed % recipe.evalInterval() == 0;
                     if ((evalDue || completed == totalSteps)
@@ -190,6 +194,7 @@ public final class RecipeRunner {
         ObjectNode line = metrics.line(MetricKeys.TYPE_EVAL, step);
         line.put(MetricKeys.ELAPSED_S, trainNanos / 1e9);
         MetricsLog.putAll(line, results);
+        ProcessorLoad.loadAverage1m().ifPresent(load -> line.put(MetricKeys.LOAD_1M, load));
         metrics.write(line);
         StringBuilder text = new StringBuilder("eval at step " + step + ":");
         results.forEach((key, value) -> text.append(' ').append(key).append(' ').append(String.format("%.4f", value)));
@@ -215,6 +220,7 @@ public final class RecipeRunner {
         line.put(MetricKeys.RSS_BYTES, memory.residentBytes());
         line.put(MetricKeys.PEAK_RSS_BYTES, memory.peakResidentBytes());
         line.put(MetricKeys.HEAP_USED_BYTES, memory.heapUsedBytes());
+        ProcessorLoad.processCpuSeconds().ifPresent(seconds -> line.put(MetricKeys.CPU_S, seconds));
         OptionalLong gpu = GpuMemory.used(device);
         if (gpu.isPresent()) {
             line.put(MetricKeys.GPU_USED_BYTES, gpu.getAsLong());

@@ -1,7 +1,9 @@
 package dev.tune4j.run;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tune4j.metrics.ProcessorLoad;
 import dev.tune4j.recipe.Recipe;
 import dev.tune4j.recipe.VariantSpec;
 import dev.tune4j.report.RunMetrics;
@@ -12,6 +14,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.OptionalDouble;
 
 /**
  * A run's {@code summary.json}: who ran ({@link #start}), how it ended and its statistics as the report defines them
@@ -22,7 +25,10 @@ final class RunSummaries {
 
     private RunSummaries() {}
 
-    /** The fields that name the run: recipe, variant, optimizer, seed, LoRA, target loss, warm-up steps. */
+    /**
+     * The fields that name the run: recipe, variant, optimizer, seed, LoRA, target loss, warm-up steps, and the
+     * machine's {@code cores} ({@link ProcessorLoad#cores()}), which the run's load is compared with.
+     */
     static ObjectNode start(Recipe recipe, VariantSpec variant, int seed) {
         ObjectNode summary = JSON.createObjectNode();
         summary.put("recipe", recipe.name());
@@ -36,12 +42,14 @@ final class RunSummaries {
             summary.putNull("target_loss");
         }
         summary.put("throughput_warmup_steps", recipe.throughputWarmupSteps());
+        summary.put(MetricKeys.CORES, ProcessorLoad.cores());
         return summary;
     }
 
     /**
-     * Adds how the run ended and its statistics, then writes {@code summary.json} through a temporary file, so a
-     * reader never sees half of it.
+     * Adds how the run ended, the machine's 1-minute load average now ({@value MetricKeys#LOAD_1M}, null where
+     * {@code /proc/loadavg} is not readable) and the statistics, then writes {@code summary.json} through a
+     * temporary file, so a reader never sees half of it.
      *
      * @param divergedAt the 1-based step that diverged, or 0
      * @param error what stopped the run, or null
@@ -60,8 +68,15 @@ final class RunSummaries {
             summary.putNull("error");
         }
         summary.put("steps_completed", completed);
+        OptionalDouble load = ProcessorLoad.loadAverage1m();
+        if (load.isPresent()) {
+            summary.put(MetricKeys.LOAD_1M, load.getAsDouble());
+        } else {
+            summary.putNull(MetricKeys.LOAD_1M);
+        }
+        JsonNode cores = summary.path(MetricKeys.CORES);
         addStatistics(summary, directory.resolve(MetricKeys.METRICS_FILE), recipe.targetLoss(),
-                recipe.throughputWarmupSteps());
+                recipe.throughputWarmupSteps(), cores.isInt() ? cores.asInt() : null);
         Path temporary = directory.resolve(MetricKeys.SUMMARY_FILE + ".tmp");
         JSON.writerWithDefaultPrettyPrinter().writeValue(temporary.toFile(), summary);
         Files.move(temporary, directory.resolve(MetricKeys.SUMMARY_FILE), StandardCopyOption.REPLACE_EXISTING,
@@ -73,13 +88,13 @@ final class RunSummaries {
      *
      * @param targetLoss the recipe's target loss, or null
      */
-    private static void addStatistics(ObjectNode summary, Path metricsFile, Double targetLoss, int warmupSteps)
-            throws IOException {
+    private static void addStatistics(ObjectNode summary, Path metricsFile, Double targetLoss, int warmupSteps,
+            Integer cores) throws IOException {
         RunMetrics metrics = Files.exists(metricsFile) ? RunMetrics.read(metricsFile) : null;
         if (metrics == null || metrics.trainSteps().isEmpty()) {
             summary.putNull("statistics");
             return;
         }
-        summary.set("statistics", JSON.valueToTree(RunStatistics.compute(metrics, targetLoss, warmupSteps)));
+        summary.set("statistics", JSON.valueToTree(RunStatistics.compute(metrics, targetLoss, warmupSteps, cores)));
     }
 }

@@ -12,10 +12,31 @@ import dev.tune4j.task.TrainingTask;
  * {@value #TOKENS} (real, non-padding tokens of the step), {@value #ELAPSED_S} (training seconds since the run
  * started, evaluation time excluded), {@value #STEP_MS}, {@value #FORWARD_MS}, {@value #BACKWARD_MS},
  * {@value #OPTIMIZER_MS}, {@value #TOKENS_PER_S} (of this step), {@value #OPTIMIZER_STATE_BYTES}, {@value #RSS_BYTES},
- * {@value #PEAK_RSS_BYTES}, {@value #HEAP_USED_BYTES}, and {@value #GPU_USED_BYTES} only when running on a GPU (absent
- * on CPU, never 0). Evaluation lines ({@value #TYPE} = {@value #TYPE_EVAL}): {@value #STEP}, {@value #ELAPSED_S},
- * {@value #EVAL_LOSS} and task metrics named {@code eval_<metric>} ({@code eval_accuracy}, {@code eval_macro_f1},
- * {@code eval_perplexity}, {@code eval_exact_match}, {@code eval_f1}).
+ * {@value #PEAK_RSS_BYTES}, {@value #HEAP_USED_BYTES}, {@value #CPU_S} (where the JVM can measure it), and
+ * {@value #GPU_USED_BYTES} only when running on a GPU (absent on CPU, never 0), then the optimizer's telemetry under
+ * {@value #OPTIMIZER_PREFIX} (below). Evaluation lines ({@value #TYPE} = {@value #TYPE_EVAL}): {@value #STEP},
+ * {@value #ELAPSED_S}, {@value #EVAL_LOSS}, task metrics named {@code eval_<metric>} ({@code eval_accuracy},
+ * {@code eval_macro_f1}, {@code eval_perplexity}, {@code eval_exact_match}, {@code eval_f1}) and {@value #LOAD_1M}
+ * (where {@code /proc/loadavg} is readable).
+ *
+ * <p><b>Optimizer telemetry</b>: each training line carries what the optimizer reported after the step
+ * ({@code Optimizer.telemetry()}), each key prefixed with {@value #OPTIMIZER_PREFIX}. An optimizer that reports
+ * nothing (adam, adamw, lion, ...) adds no such key. JSON has no NaN or infinity, so a value that is not finite (e.g.
+ * SOAA's {@code loss_average} before a step with a loss) is left out of that line rather than written. The keys:
+ * <ul>
+ *   <li>soaa: {@value #SOAA_DT} (the trust-region scale the next step uses, after this step's update),
+ *       {@value #SOAA_PR} (predicted reduction), {@value #SOAA_R} (the ratio R of this step), {@value #SOAA_DT_LO}
+ *       and {@value #SOAA_DT_HI} (the bounds dt was clamped to: (1−γ)^((t−1)/T) and 1+γ^((t−1)/T)),
+ *       {@value #SOAA_LOSS_AVERAGE} (the bias-corrected loss average), {@value #SOAA_FISHER_FRACTION} (the share of
+ *       elements whose denominator took the dt·(1+R)·v̂ branch rather than √ŝ);
+ *   <li>galore_*: the inner rule's keys (so {@code galore_soaa} has SOAA's), then {@value #GALORE_REFRESHES}
+ *       (bases refreshed in this step), {@value #GALORE_SKIPPED_REFRESHES} (refreshes skipped so far: NaN gradient or
+ *       failed SVD), {@value #GALORE_STEPS_SINCE_REFRESH} (steps since the last refresh of any basis; 0 in a step
+ *       that refreshed) and {@value #GALORE_REFRESH_MS} (milliseconds the last refreshing step spent computing
+ *       bases; absent before the first refresh);
+ *   <li>adam8bit, adamw8bit: {@value #Q8_FP32_STATE_FRACTION} (the share of parameter elements whose moments are
+ *       kept in float32 rather than 8-bit codes: small tensors, {@code optim_bits: 32}, stable embeddings).
+ * </ul>
  */
 public final class MetricKeys {
     /** Resolved recipe of the run (defaults filled, overrides applied), YAML. */
@@ -65,6 +86,44 @@ public final class MetricKeys {
     public static final String HEAP_USED_BYTES = "heap_used_bytes";
     /** GPU memory in use (CUDA runtime), only on a GPU. */
     public static final String GPU_USED_BYTES = "gpu_used_bytes";
+    /** CPU seconds the run's process has used so far (all threads), on training lines. */
+    public static final String CPU_S = "cpu_s";
+    /**
+     * The machine's 1-minute load average ({@code /proc/loadavg}) after the evaluation, on evaluation lines; also in
+     * {@value #SUMMARY_FILE} at the run's end.
+     */
+    public static final String LOAD_1M = "load_1m";
+    /**
+     * The machine's cores ({@code Runtime.availableProcessors()}) in {@value #SUMMARY_FILE}, beside the
+     * {@value #LOAD_1M} at the run's end: a mean load above the cores marks the run's timing as disturbed.
+     */
+    public static final String CORES = "cores";
+    /** Prefix of the optimizer's telemetry keys on training lines. */
+    public static final String OPTIMIZER_PREFIX = "opt/";
+    /** SOAA: the trust-region scale dt the next step uses. */
+    public static final String SOAA_DT = OPTIMIZER_PREFIX + "dt";
+    /** SOAA: the predicted loss reduction pr. */
+    public static final String SOAA_PR = OPTIMIZER_PREFIX + "pr";
+    /** SOAA: the ratio R of the step. */
+    public static final String SOAA_R = OPTIMIZER_PREFIX + "R";
+    /** SOAA: the lower bound dt was clamped to in the step. */
+    public static final String SOAA_DT_LO = OPTIMIZER_PREFIX + "dt_lo";
+    /** SOAA: the upper bound dt was clamped to in the step. */
+    public static final String SOAA_DT_HI = OPTIMIZER_PREFIX + "dt_hi";
+    /** SOAA: the bias-corrected loss average. */
+    public static final String SOAA_LOSS_AVERAGE = OPTIMIZER_PREFIX + "loss_average";
+    /** SOAA: the share of elements on the dt·F branch of the denominator. */
+    public static final String SOAA_FISHER_FRACTION = OPTIMIZER_PREFIX + "fisher_fraction";
+    /** GaLore: bases refreshed in the step. */
+    public static final String GALORE_REFRESHES = OPTIMIZER_PREFIX + "galore_refreshes";
+    /** GaLore: refreshes skipped so far. */
+    public static final String GALORE_SKIPPED_REFRESHES = OPTIMIZER_PREFIX + "galore_skipped_refreshes";
+    /** GaLore: steps since the last refresh of any basis. */
+    public static final String GALORE_STEPS_SINCE_REFRESH = OPTIMIZER_PREFIX + "galore_steps_since_refresh";
+    /** GaLore: milliseconds the last refreshing step spent computing bases. */
+    public static final String GALORE_REFRESH_MS = OPTIMIZER_PREFIX + "galore_refresh_ms";
+    /** 8-bit Adam: the share of parameter elements whose moments are kept in float32. */
+    public static final String Q8_FP32_STATE_FRACTION = OPTIMIZER_PREFIX + "fp32_state_fraction";
     /** Evaluation loss: the key every task's evaluation reports. */
     public static final String EVAL_LOSS = TrainingTask.EVAL_LOSS;
     /** Prefix of evaluation metrics. */

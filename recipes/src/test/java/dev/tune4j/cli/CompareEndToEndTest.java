@@ -41,9 +41,13 @@ class CompareEndToEndTest {
             MetricKeys.LR, MetricKeys.GRAD_NORM, MetricKeys.TOKENS, MetricKeys.ELAPSED_S, MetricKeys.STEP_MS,
             MetricKeys.FORWARD_MS, MetricKeys.BACKWARD_MS, MetricKeys.OPTIMIZER_MS, MetricKeys.TOKENS_PER_S,
             MetricKeys.OPTIMIZER_STATE_BYTES, MetricKeys.RSS_BYTES, MetricKeys.PEAK_RSS_BYTES,
-            MetricKeys.HEAP_USED_BYTES); // no gpu_used_bytes on CPU: absent, not 0
+            MetricKeys.HEAP_USED_BYTES, MetricKeys.CPU_S); // no gpu_used_bytes on CPU: absent, not 0
+    /** What SOAA reports after every step (each has a finite value from step 1: the run passes the loss). */
+    private static final Set<String> SOAA_TELEMETRY_KEYS = Set.of(MetricKeys.SOAA_DT, MetricKeys.SOAA_PR,
+            MetricKeys.SOAA_R, MetricKeys.SOAA_DT_LO, MetricKeys.SOAA_DT_HI, MetricKeys.SOAA_LOSS_AVERAGE,
+            MetricKeys.SOAA_FISHER_FRACTION);
     private static final Set<String> EVAL_KEYS = Set.of(MetricKeys.TYPE, MetricKeys.STEP, MetricKeys.ELAPSED_S,
-            MetricKeys.EVAL_LOSS, "eval_perplexity");
+            MetricKeys.EVAL_LOSS, "eval_perplexity", MetricKeys.LOAD_1M);
 
     @TempDir
     static Path work;
@@ -111,6 +115,10 @@ class CompareEndToEndTest {
         for (String variant : VARIANTS) {
             assertTrue(markdown.contains("| " + variant + " |"), variant + " has a row in report.md");
         }
+        // soaa logged its trust region: the section says what dt did, over both seeds' 6 steps
+        assertTrue(markdown.contains("## Optimizer internals\n\nsoaa: "), markdown);
+        assertTrue(markdown.contains(" (12 steps over 2 seeds)"), markdown);
+        assertTrue(charts.contains(runs.resolve("charts").resolve("soaa-dt.png")), charts.toString());
         assertTrue(compare.out().contains("report: "), compare.out());
     }
 
@@ -132,6 +140,10 @@ class CompareEndToEndTest {
         int data = lines.indexOf(lines.stream().filter(line -> line.startsWith("tune4j: data ")).findFirst()
                 .orElseThrow());
         assertTrue(data < lines.indexOf("tune4j: run 1/4: adamw (adamw), seed 1"), compare.out());
+        // interleaved: both variants with seed 1, then both with seed 2
+        assertEquals(List.of("tune4j: run 1/4: adamw (adamw), seed 1", "tune4j: run 2/4: soaa (soaa), seed 1",
+                "tune4j: run 3/4: adamw (adamw), seed 2", "tune4j: run 4/4: soaa (soaa), seed 2"),
+                lines.stream().filter(line -> line.startsWith("tune4j: run ")).toList(), compare.out());
         for (String variant : VARIANTS) {
             for (int seed : SEEDS) {
                 String log = Files.readString(runs.resolve(variant).resolve("seed-" + seed).resolve("run.log"));
@@ -153,6 +165,14 @@ class CompareEndToEndTest {
                 assertEquals(STEPS, summary.get("steps_completed").asInt());
                 assertTrue(summary.get("trainable_parameters").asLong() > 0);
                 assertTrue(summary.get("statistics").isObject(), "statistics in " + run);
+                assertEquals(Runtime.getRuntime().availableProcessors(), summary.get(MetricKeys.CORES).asInt());
+                assertTrue(summary.get(MetricKeys.LOAD_1M).asDouble() >= 0, summary.toString());
+                JsonNode statistics = summary.get("statistics");
+                assertTrue(statistics.get("median_step_ms").asDouble() > 0, statistics.toString());
+                assertTrue(statistics.get("timing_disturbed").isBoolean(), statistics.toString());
+                assertEquals(statistics.get("step_time_cv").asDouble() > 0.25
+                        || statistics.get("mean_load_1m").asDouble() > summary.get(MetricKeys.CORES).asInt(),
+                        statistics.get("timing_disturbed").asBoolean(), statistics.toString());
                 List<JsonNode> train = new ArrayList<>();
                 List<JsonNode> eval = new ArrayList<>();
                 for (String line : Files.readAllLines(run.resolve(MetricKeys.METRICS_FILE))) {
@@ -160,9 +180,21 @@ class CompareEndToEndTest {
                     (node.get(MetricKeys.TYPE).asText().equals(MetricKeys.TYPE_TRAIN) ? train : eval).add(node);
                 }
                 assertEquals(STEPS, train.size());
+                Set<String> expectedTrainKeys = new TreeSet<>(TRAIN_KEYS);
+                if (variant.equals("soaa")) {
+                    expectedTrainKeys.addAll(SOAA_TELEMETRY_KEYS); // adamw reports nothing: no opt/ key at all
+                }
+                double cpuSeconds = 0;
                 for (int i = 0; i < train.size(); i++) {
                     JsonNode line = train.get(i);
-                    assertEquals(TRAIN_KEYS, keys(line), "train line " + (i + 1) + " of " + run);
+                    assertEquals(expectedTrainKeys, keys(line), "train line " + (i + 1) + " of " + run);
+                    for (String key : SOAA_TELEMETRY_KEYS) {
+                        assertTrue(!line.has(key) || (line.get(key).isNumber()
+                                && Double.isFinite(line.get(key).asDouble())), key + " in " + line);
+                    }
+                    double cpu = line.get(MetricKeys.CPU_S).asDouble();
+                    assertTrue(cpu > 0 && cpu >= cpuSeconds, "cpu_s is cumulative: " + cpuSeconds + " then " + cpu);
+                    cpuSeconds = cpu;
                     assertEquals(i + 1, line.get(MetricKeys.STEP).asInt());
                     assertTrue(Double.isFinite(line.get(MetricKeys.LOSS).asDouble()));
                     assertTrue(line.get(MetricKeys.OPTIMIZER_STATE_BYTES).asLong() > 0);
@@ -173,6 +205,7 @@ class CompareEndToEndTest {
                 assertEquals(List.of(3, 6), eval.stream().map(e -> e.get(MetricKeys.STEP).asInt()).toList());
                 for (JsonNode line : eval) {
                     assertEquals(EVAL_KEYS, keys(line), "eval line of " + run);
+                    assertTrue(line.get(MetricKeys.LOAD_1M).asDouble() >= 0, line.toString());
                     assertEquals(Math.exp(line.get(MetricKeys.EVAL_LOSS).asDouble()),
                             line.get("eval_perplexity").asDouble(), 1e-9);
                 }

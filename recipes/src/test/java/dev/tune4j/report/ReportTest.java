@@ -44,13 +44,13 @@ class ReportTest {
      * alphabetical). 20 steps; steps to target are drop step + 2 (see {@link SyntheticRuns#lossesDroppingAt}).
      *
      * <ul>
-     *   <li>adamw, 0.5 s/step: drops at 6, 7, 8 so steps to target 8, 9, 10 (mean 9, std 1) and seconds 4, 4.5, 5
-     *       (mean 4.5, std 0.5); final losses 1, 2, 4 (mean 7/3, std sqrt(7/3)); eval after step 20: loss 1.5,
+     *   <li>adamw, 0.5 s/step: drops at 6, 7, 8 so steps to target 8, 9, 10 (mean 9, std 1) and seconds after the
+     *       2 warm-up steps (1 s) 3, 3.5, 4 (mean 3.5, std 0.5); final losses 1, 2, 4 (mean 7/3, std sqrt(7/3)); eval after step 20: loss 1.5,
      *       2.5, 3.5 (mean 2.5, std 1), accuracy 0.5, 0.6, 0.7 (mean 0.6, std 0.1); 8,000 state bytes for 1,000
      *       parameters (8 B/param); peak RSS 300, 310, 320 MiB (mean 310, std 10 MiB); 100 tokens / 0.5 s = 200/s;
      *       20 steps x 0.5 s = 10 s of training.
-     *   <li>soaa, 0.25 s/step: drops at 6, so 8 steps, 2.0 s each seed; final loss 3; peak RSS 200 MiB (lowest).
-     *   <li>adam8bit, 0.1 s/step, 2,000 state bytes (least): seeds 1 and 3 reach at 0.8 s (the quickest), but seed
+     *   <li>soaa, 0.25 s/step: drops at 6, so 8 steps, 2.0 s less 0.5 s of warm-up = 1.5 s each seed; final loss 3; peak RSS 200 MiB (lowest).
+     *   <li>adam8bit, 0.1 s/step, 2,000 state bytes (least): seeds 1 and 3 reach at 0.6 s (the quickest), but seed
      *       2 diverged at step 7 (6 steps logged, trailing mean 8 at step 6), so not every seed reached the target
      *       and soaa converged fastest.
      * </ul>
@@ -173,7 +173,12 @@ class ReportTest {
         assertEquals(3, aggregates.at("/final_loss/seeds").asInt());
         assertEquals(9.0, aggregates.at("/steps_to_target/mean").asDouble(), EXACT);
         assertEquals(1.0, aggregates.at("/steps_to_target/std").asDouble(), EXACT);
-        assertEquals(4.5, aggregates.at("/seconds_to_target/mean").asDouble(), EXACT);
+        assertEquals(3.5, aggregates.at("/seconds_to_target/mean").asDouble(), EXACT);
+        // 9, 10 and 8 steps x the median step of 0.5 s: 4, 4.5 and 5 s
+        assertEquals(4.5, aggregates.at("/seconds_to_target_at_median_step/mean").asDouble(), EXACT);
+        assertEquals(500.0, aggregates.at("/median_step_ms/mean").asDouble(), EXACT);
+        assertEquals(0.0, aggregates.at("/step_time_cv/mean").asDouble(), EXACT);
+        assertEquals(0, aggregates.get("timing_disturbed").asInt());
         assertEquals(0.5, aggregates.at("/seconds_to_target/std").asDouble(), EXACT);
         assertEquals(2.5, aggregates.at("/final_eval_loss/mean").asDouble(), EXACT);
         assertEquals(1.0, aggregates.at("/final_eval_loss/std").asDouble(), EXACT);
@@ -206,7 +211,7 @@ class ReportTest {
     @Test
     void theSentenceNamesTheFastestVariantWhoseEverySeedReachedTheTargetAndTheLeanest() throws IOException {
         WrittenReport report = Report.write(targetReached().dir());
-        assertEquals("soaa converged fastest: all 3 seeds reached the target loss 5.000, on average after 2.000 s"
+        assertEquals("soaa converged fastest: all 3 seeds reached the target loss 5.000, on average after 1.500 s"
                 + " (8.000 steps). adam8bit used the least optimizer state (2.0 KiB); soaa had the lowest peak RSS"
                 + " (200.0 MiB). Diverged: adam8bit diverged at step 7 (seed 2); their statistics are over the seeds"
                 + " that completed.", report.conclusion());
@@ -214,7 +219,7 @@ class ReportTest {
         assertTrue(markdown.contains(report.conclusion()), markdown);
         assertTrue(markdown.contains("| adam8bit | adam8bit | 2/3; diverged at step 7 (seed 2) |"), markdown);
         assertTrue(markdown.contains("| adamw | adamw | 3/3 | 2.333 ± 1.528 |"), markdown);
-        assertTrue(markdown.contains("| 9.000 ± 1.000 (3/3 reached) | 4.500 ± 0.500 |"), markdown);
+        assertTrue(markdown.contains("| 9.000 ± 1.000 (3/3 reached) | 3.500 ± 0.500 |"), markdown);
         assertTrue(markdown.contains("| adam8bit | completed, 20 steps | diverged at step 7 | completed, 20 steps |"),
                 markdown);
         assertTrue(markdown.startsWith("# tiny-compare: optimizer comparison\n\nTiny Llama, three optimizers\n"));
@@ -228,8 +233,8 @@ class ReportTest {
                 + " soaa's (3.250). galore used the least optimizer state (3.9 KiB); adamw <wd=0.1, \"fast\">, galore"
                 + " and soaa tied for the lowest peak RSS (300.0 MiB). Failed: sgd (seed 1).", report.conclusion());
         String markdown = Files.readString(report.markdown());
-        // galore seed 1 drops at step 6 and reaches 0.5 at step 10, 0.5 s per step: 5 s
-        assertTrue(markdown.contains("| galore | galore_adamw | 2/2 | 9.000 ± 0.000 | 10.00 (1/2 reached) | 5.000 |"),
+        // galore seed 1 drops at step 6 and reaches 0.5 at step 10, 0.5 s per step: 5 s less 1 s of warm-up
+        assertTrue(markdown.contains("| galore | galore_adamw | 2/2 | 9.000 ± 0.000 | 10.00 (1/2 reached) | 4.000 |"),
                 markdown);
         assertTrue(markdown.contains("| sgd | sgd | 0/1; failed (seed 1): out of memory |"), markdown);
     }

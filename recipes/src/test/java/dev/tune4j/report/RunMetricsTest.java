@@ -36,6 +36,15 @@ class RunMetricsTest {
         EvalPoint eval = metrics.evalPoints().getFirst();
         assertEquals(2.0, eval.evalLoss());
         assertEquals(List.of("eval_macro_f1", "eval_accuracy"), List.copyOf(eval.metrics().keySet()));
+        assertEquals(null, eval.load1m(), "a line without load_1m has none");
+    }
+
+    @Test
+    void anEvalLineCarriesTheMachineLoadWhenItHasOne() throws IOException {
+        Path file = dir.resolve("metrics.jsonl");
+        Files.writeString(file, train(1, 2.5, 64) + "\n"
+                + "{\"type\":\"eval\",\"step\":1,\"elapsed_s\":1.0,\"eval_loss\":2.0,\"load_1m\":3.5}\n");
+        assertEquals(3.5, RunMetrics.read(file).evalPoints().getFirst().load1m());
     }
 
     @ParameterizedTest(name = "{0}")
@@ -47,6 +56,8 @@ class RunMetricsTest {
         "string loss       | " + "{\"type\":\"train\",\"step\":2,\"loss\":\"nan\"} | :2: non-numeric \"loss\"",
         "fractional tokens | {\"type\":\"train\",\"step\":2,\"loss\":1,\"tokens\":1.5,\"elapsed_s\":1,\"step_ms\":1}"
                 + " | :2: \"tokens\" must be a whole number",
+        "negative load     | {\"type\":\"eval\",\"step\":1,\"elapsed_s\":1,\"eval_loss\":1,\"load_1m\":-1}"
+                + " | :2: \"load_1m\" is negative",
         "repeated step     | {\"type\":\"train\",\"step\":1,\"loss\":1,\"tokens\":1,\"elapsed_s\":1,\"step_ms\":1,"
                 + "\"optimizer_state_bytes\":1,\"peak_rss_bytes\":1} | :2: train step 1 does not come after step 1",
     })

@@ -1,6 +1,7 @@
 package dev.tune4j.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -64,7 +65,64 @@ class RunStatisticsTest {
         // trailing means: 10, 9.5, 9, 8.5, then (10+9+8+7+6)/5 = 8, 7, 6, and at step 8 (7+6+5+4+3)/5 = 5 <= 5
         RunStatistics stats = RunStatistics.compute(twelveSteps(), 5.0, 2);
         assertEquals(8, stats.stepsToTarget());
-        assertEquals(4.0, stats.secondsToTarget(), EXACT);
+    }
+
+    @Test
+    void secondsToTargetLeaveOutTheWarmUpSteps() {
+        // target at step 8 (elapsed 4.0 s); the 2 warm-up steps end at elapsed 1.0 s: 3.0 s after them
+        assertEquals(3.0, RunStatistics.compute(twelveSteps(), 5.0, 2).secondsToTarget(), EXACT);
+        // without warm-up: the whole 4.0 s
+        assertEquals(4.0, RunStatistics.compute(twelveSteps(), 5.0, 0).secondsToTarget(), EXACT);
+        // a warm-up of 9 steps outlasts the target at step 8: nothing after it to measure, the whole 4.0 s
+        assertEquals(4.0, RunStatistics.compute(twelveSteps(), 5.0, 9).secondsToTarget(), EXACT);
+    }
+
+    @Test
+    void secondsToTargetAtTheMedianStepAreStepsTimesTheMedianStepTime() {
+        // after 2 warm-up steps every step takes 100 ms: 8 steps x 0.1 s
+        RunStatistics stats = RunStatistics.compute(twelveSteps(), 5.0, 2);
+        assertEquals(100.0, stats.medianStepMillis(), EXACT);
+        assertEquals(0.8, stats.secondsToTargetAtMedianStep(), EXACT);
+        assertNull(RunStatistics.compute(twelveSteps(), 0.5, 2).secondsToTargetAtMedianStep(), "not reached");
+    }
+
+    @Test
+    void stepTimeVariationIsOverTheStepsAfterTheWarmUp() {
+        // after 2 warm-up steps: ten steps of 100 ms, no variation
+        assertEquals(0.0, RunStatistics.compute(twelveSteps(), null, 2).stepTimeCv(), EXACT);
+        // with the warm-up: 200, 200 and ten 100 ms; mean 350/3, population variance (2·(250/3)² + 10·(50/3)²)/12
+        // = 12500/9, so cv = (50·√5/3) / (350/3) = √5/7 ≈ 0.319, above 0.25: disturbed; median of the 12 is 100
+        RunStatistics all = RunStatistics.compute(twelveSteps(), null, 0);
+        assertEquals(Math.sqrt(5) / 7, all.stepTimeCv(), EXACT);
+        assertEquals(100.0, all.medianStepMillis(), EXACT);
+        assertTrue(all.timingDisturbed());
+        assertFalse(RunStatistics.compute(twelveSteps(), null, 2).timingDisturbed());
+    }
+
+    @Test
+    void anEvenCountOfStepsHasTheMidpointAsMedian() {
+        List<TrainStep> steps = new ArrayList<>();
+        double[] millis = {100, 400, 120, 110}; // sorted 100, 110, 120, 400: median (110 + 120) / 2
+        for (int step = 1; step <= millis.length; step++) {
+            steps.add(new TrainStep(step, 1.0, 10, step, millis[step - 1], 8, 8));
+        }
+        assertEquals(115.0, RunStatistics.compute(new RunMetrics(steps, List.of()), null, 0).medianStepMillis(),
+                EXACT);
+    }
+
+    @Test
+    void aMeanLoadAboveTheCoresDisturbsTheTiming() {
+        // step times vary by nothing after the warm-up; evaluations saw loads 3.0 and 5.0: mean 4.0
+        List<EvalPoint> loaded = List.of(new EvalPoint(6, 3.0, 3.0, Map.of(), 3.0),
+                new EvalPoint(12, 6.0, 2.5, Map.of(), 5.0));
+        RunMetrics metrics = new RunMetrics(twelveSteps().trainSteps(), loaded);
+        assertEquals(4.0, RunStatistics.compute(metrics, null, 2, 4).meanLoad1m(), EXACT);
+        assertFalse(RunStatistics.compute(metrics, null, 2, 4).timingDisturbed(), "4.0 on 4 cores is not above");
+        assertTrue(RunStatistics.compute(metrics, null, 2, 3).timingDisturbed(), "4.0 on 3 cores is");
+        assertFalse(RunStatistics.compute(metrics, null, 2, null).timingDisturbed(), "cores unknown: not checked");
+        assertEquals(3, RunStatistics.compute(metrics, null, 2, 3).cores());
+        assertNull(RunStatistics.compute(twelveSteps(), null, 2, 1).meanLoad1m(), "no load recorded");
+        assertFalse(RunStatistics.compute(twelveSteps(), null, 2, 1).timingDisturbed());
     }
 
     @Test
@@ -135,8 +193,9 @@ class RunStatisticsTest {
         List<String> names = new ArrayList<>();
         json.fieldNames().forEachRemaining(names::add);
         assertEquals(List.of("steps_completed", "final_loss", "stability", "final_eval_loss", "final_eval_metrics",
-                "steps_to_target", "seconds_to_target", "tokens_per_s", "peak_rss_bytes", "optimizer_state_bytes",
-                "train_seconds"), names);
+                "steps_to_target", "seconds_to_target", "seconds_to_target_at_median_step", "tokens_per_s",
+                "median_step_ms", "step_time_cv", "mean_load_1m", "cores", "timing_disturbed", "peak_rss_bytes",
+                "optimizer_state_bytes", "train_seconds"), names);
         assertTrue(json.get("steps_to_target").isNull());
         assertEquals(0.75, json.get("final_eval_metrics").get("eval_accuracy").asDouble(), EXACT);
         assertEquals(stats, mapper.treeToValue(json, RunStatistics.class));

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntFunction;
 
 /**
  * Test fixture written by this project itself (not runner output, not real training): synthetic runs directories
@@ -108,6 +109,7 @@ public final class SyntheticRuns {
             // peak RSS rises to its maximum at the middle step and is reported as seen so far
             line.put("peak_rss_bytes", step < steps / 2 ? run.peakRssBytes - 2 * MIB : run.peakRssBytes);
             line.put("heap_used_bytes", 64 * MIB);
+            run.telemetry.apply(step).forEach(line::put);
             lines.add(line.toString());
             Map<String, Double> eval = run.evals.get(step);
             if (eval != null) {
@@ -166,6 +168,7 @@ public final class SyntheticRuns {
         long peakRssBytes = 300 * MIB;
         Double targetLoss;
         final Map<Integer, Map<String, Double>> evals = new LinkedHashMap<>();
+        IntFunction<Map<String, Double>> telemetry = step -> Map.of();
 
         /** A completed run of {@code variant} with {@code seed} and these training losses, one per step. */
         public Run(String variant, String optimizer, int seed, double[] losses) {
@@ -201,6 +204,12 @@ public final class SyntheticRuns {
             values.put("eval_loss", evalLoss);
             values.put("eval_accuracy", accuracy);
             evals.put(step, values);
+            return this;
+        }
+
+        /** The optimizer's telemetry of each step, keys with their {@code opt/} prefix; none by default. */
+        public Run telemetry(IntFunction<Map<String, Double>> perStep) {
+            telemetry = perStep;
             return this;
         }
 

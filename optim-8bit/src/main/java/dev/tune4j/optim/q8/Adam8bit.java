@@ -59,6 +59,9 @@ public final class Adam8bit implements UpdateRule<Adam8bitOptions> {
 
     private final String id;
     private final boolean decoupled;
+    // telemetry of the last step: parameter elements stepped, and those among them with float32 moments
+    private long lastElements;
+    private long lastFloat32Elements;
 
     /**
      * The rule of optimizer {@code id}.
@@ -108,6 +111,8 @@ public final class Adam8bit implements UpdateRule<Adam8bitOptions> {
         for (RuleParameter<Adam8bitOptions> parameter : parameters) {
             checkSupported(parameter);
         }
+        long elements = 0;
+        long float32Elements = 0;
         for (RuleParameter<Adam8bitOptions> parameter : parameters) {
             Adam8bitOptions options = parameter.options();
             AdamOptions adam = options.adam();
@@ -127,8 +132,25 @@ public final class Adam8bit implements UpdateRule<Adam8bitOptions> {
                 NDArray v = state.tensor("exp_avg_sq"); // (weight's shape) float32 second moment
                 FusedAdamKernel.update(TensorMemory.of(parameter.weight()), TensorMemory.of(parameter.gradient()),
                         TensorMemory.of(m), TensorMemory.of(v), 0, size, step, true);
+                float32Elements += size;
             }
+            elements += size;
         }
+        lastElements = elements;
+        lastFloat32Elements = float32Elements;
+    }
+
+    /**
+     * {@code fp32_state_fraction}: the share of the last step's parameter elements whose moments are float32 (see
+     * {@link #quantizes}) rather than 8-bit codes, 0 to 1; nothing before the first step or after a step without
+     * parameters.
+     */
+    @Override
+    public Map<String, Double> telemetry() {
+        if (lastElements == 0) {
+            return Map.of();
+        }
+        return Map.of("fp32_state_fraction", lastFloat32Elements / (double) lastElements);
     }
 
     /**

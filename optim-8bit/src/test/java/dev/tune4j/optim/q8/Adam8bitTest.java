@@ -57,6 +57,28 @@ class Adam8bitTest {
         return (a + b - 1) / b;
     }
 
+    /**
+     * Sizes 100 and 4095 (below min_8bit_size 4096) keep float32 moments, 4096 and 10000 get 8-bit codes: the
+     * fraction counts elements, not tensors.
+     */
+    @Test
+    void telemetryGivesTheShareOfElementsKeptInFloat32() {
+        try (NDManager manager = NDManager.newBaseManager();
+                var optimizer = Optimizers.create(Adam8bitFactory.ADAMW_ID, OptimizerSettings.of(Map.of(), 10))) {
+            assertEquals(Map.of(), optimizer.telemetry(), "nothing before the first step");
+            List<String> names = List.of("a.weight", "b.weight", "c.weight", "d.weight");
+            step(manager, optimizer, names, weights(manager, 100, 4095, 4096, 10000), 1);
+            assertEquals(Map.of("fp32_state_fraction", (100.0 + 4095) / (100 + 4095 + 4096 + 10000)),
+                    optimizer.telemetry());
+        }
+        try (NDManager manager = NDManager.newBaseManager();
+                var optimizer = Optimizers.create(Adam8bitFactory.ADAM_ID,
+                        OptimizerSettings.of(Map.of("optim_bits", 32), 10))) {
+            step(manager, optimizer, List.of("a.weight"), weights(manager, 5000), 1);
+            assertEquals(Map.of("fp32_state_fraction", 1.0), optimizer.telemetry(), "optim_bits 32: all float32");
+        }
+    }
+
     @Test
     void stateBytesFollowTheFormulaForAMixOfSizes() {
         int[] sizes = {1, 64, 4095, 4096, 4097, 5000, 65536, 70000};

@@ -52,6 +52,9 @@ final class ProjectedRule<I extends RuleOptions> implements UpdateRule<GaLoreOpt
     private final Set<String> warned = new HashSet<>();
     private long refreshesLastStep;
     private long skippedRefreshes;
+    private long lastStep; // t of the last step, 0 before the first
+    private long lastRefreshStep; // t of the last step that refreshed a basis, 0 before the first refresh
+    private long lastRefreshNanos; // time that step spent computing its bases
     private long workspaceBytes;
 
     /**
@@ -113,6 +116,8 @@ final class ProjectedRule<I extends RuleOptions> implements UpdateRule<GaLoreOpt
     public void step(long t, List<RuleParameter<GaLoreOptions>> parameters, OptionalDouble loss) {
         refreshesLastStep = 0;
         workspaceBytes = 0;
+        lastStep = t;
+        long refreshNanos = 0;
         List<RuleParameter<I>> forInner = new ArrayList<>(parameters.size());
         List<Projected> projected = new ArrayList<>();
         try (NDManager scratch = NDManager.newBaseManager()) {
@@ -128,7 +133,11 @@ final class ProjectedRule<I extends RuleOptions> implements UpdateRule<GaLoreOpt
                 RuleState state = parameter.state();
                 NDArray gradient = FloatTensors.float32(parameter.gradient(), scratch);
                 boolean hadBasis = projector.hasBasis(state);
+                long refreshStart = System.nanoTime();
                 GaLoreProjector.Refresh refresh = projector.refreshIfDue(state, gradient, t, seed(parameter.name(), t));
+                if (refresh == GaLoreProjector.Refresh.REFRESHED) {
+                    refreshNanos += System.nanoTime() - refreshStart;
+                }
                 countRefresh(refresh, parameter, layout, hadBasis, t);
                 if (!projector.hasBasis(state)) {
                     forInner.add(handOver(parameter, parameter.weight(), parameter.gradient(), parameter.decay(),
@@ -140,6 +149,10 @@ final class ProjectedRule<I extends RuleOptions> implements UpdateRule<GaLoreOpt
                 workspaceBytes += virtual.size() * Float.BYTES;
                 forInner.add(handOver(parameter, virtual, lowRank, false, state.view("", layout.lowRank())));
                 projected.add(new Projected(parameter, projector, virtual));
+            }
+            if (refreshesLastStep > 0) {
+                lastRefreshStep = t;
+                lastRefreshNanos = refreshNanos;
             }
             inner.step(t, forInner, loss);
             for (Projected item : projected) {
@@ -205,12 +218,21 @@ final class ProjectedRule<I extends RuleOptions> implements UpdateRule<GaLoreOpt
         return workspaceBytes;
     }
 
-    /** The inner rule's reports, then {@code galore_refreshes} (last step) and {@code galore_skipped_refreshes}. */
+    /**
+     * The inner rule's reports, then {@code galore_refreshes} (bases refreshed in the last step),
+     * {@code galore_skipped_refreshes} (so far), {@code galore_steps_since_refresh} (steps from the last step that
+     * refreshed a basis to the last step: 0 when the last step refreshed) and {@code galore_refresh_ms} (the time
+     * that refreshing step spent computing its bases); the last two are NaN before the first refresh in this
+     * process (a resumed run starts counting again at its next refresh).
+     */
     @Override
     public Map<String, Double> telemetry() {
         Map<String, Double> telemetry = new LinkedHashMap<>(inner.telemetry());
         telemetry.put("galore_refreshes", (double) refreshesLastStep);
         telemetry.put(SKIPPED, (double) skippedRefreshes);
+        boolean refreshed = lastRefreshStep > 0;
+        telemetry.put("galore_steps_since_refresh", refreshed ? (double) (lastStep - lastRefreshStep) : Double.NaN);
+        telemetry.put("galore_refresh_ms", refreshed ? lastRefreshNanos / 1e6 : Double.NaN);
         return telemetry;
     }
 

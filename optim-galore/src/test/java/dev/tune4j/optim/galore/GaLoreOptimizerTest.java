@@ -286,12 +286,36 @@ class GaLoreOptimizerTest {
                         "rank", 2, "update_proj_gap", 3), 7))) {
             Map<String, NDArray> weights = weights(manager, Map.of(Q, new Shape(5, 4)));
             StringBuilder refreshes = new StringBuilder();
+            StringBuilder sinceRefresh = new StringBuilder();
             for (int s = 1; s <= 7; s++) {
                 step(galore, manager, weights, s);
-                refreshes.append(galore.telemetry().get("galore_refreshes").intValue());
+                Map<String, Double> telemetry = galore.telemetry();
+                refreshes.append(telemetry.get("galore_refreshes").intValue());
+                sinceRefresh.append(telemetry.get("galore_steps_since_refresh").intValue());
+                double refreshMillis = telemetry.get("galore_refresh_ms");
+                assertTrue(refreshMillis > 0 && refreshMillis < 60_000, "refresh ms at step " + s + ": "
+                        + refreshMillis);
             }
             assertEquals("1001001", refreshes.toString());
+            assertEquals("0120120", sinceRefresh.toString());
             assertEquals(7, galore.stepCount());
+        }
+    }
+
+    /** Before any basis exists there is no refresh to count from or to time: NaN, which the run leaves out. */
+    @Test
+    void noRefreshYetGivesNoStepsSinceOrRefreshTime() {
+        try (NDManager manager = NDManager.newBaseManager();
+                Optimizer galore = Optimizers.create("galore", OptimizerSettings.of(Map.of("inner",
+                        "test_adamw", "rank", 2, "update_proj_gap", 1), 3))) {
+            float[] bad = DeterministicTensors.sinArangeFloat(24, 1, 3);
+            bad[5] = Float.NaN; // the first refresh is skipped: the gradient goes unprojected
+            galore.step(List.of(new TrainableParameter(Q, manager.ones(new Shape(6, 4)),
+                    manager.create(bad, new Shape(6, 4)))), OptionalDouble.empty());
+            Map<String, Double> telemetry = galore.telemetry();
+            assertEquals(0.0, telemetry.get("galore_refreshes"));
+            assertTrue(telemetry.get("galore_steps_since_refresh").isNaN(), telemetry.toString());
+            assertTrue(telemetry.get("galore_refresh_ms").isNaN(), telemetry.toString());
         }
     }
 
