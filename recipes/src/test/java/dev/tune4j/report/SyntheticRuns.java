@@ -126,7 +126,7 @@ public final class SyntheticRuns {
         summary.put("variant", run.variant);
         summary.put("optimizer", run.optimizer);
         summary.put("seed", run.seed);
-        summary.put("lora", false);
+        summary.put("lora", run.lora);
         summary.put("status", run.status);
         summary.put("diverged_at_step", run.divergedAtStep);
         summary.put("error", run.error);
@@ -137,6 +137,9 @@ public final class SyntheticRuns {
         summary.put("device", "cpu");
         summary.put("target_loss", run.targetLoss);
         summary.put("throughput_warmup_steps", 2);
+        if (run.timingDisturbed != null) {
+            summary.put("timing_disturbed", run.timingDisturbed);
+        }
         summary.putNull("statistics");
         write(dir.resolve("summary.json"), summary.toPrettyString());
         return this;
@@ -165,6 +168,8 @@ public final class SyntheticRuns {
         long trainableParameters = 1000;
         long peakRssBytes = 300 * MIB;
         Double targetLoss;
+        boolean lora;
+        Boolean timingDisturbed;
         final Map<Integer, Map<String, Double>> evals = new LinkedHashMap<>();
 
         /** A completed run of {@code variant} with {@code seed} and these training losses, one per step. */
@@ -192,6 +197,23 @@ public final class SyntheticRuns {
 
         public Run target(Double loss) {
             targetLoss = loss;
+            return this;
+        }
+
+        /** The variant trains LoRA adapters only ({@code "lora": true}). */
+        public Run lora() {
+            lora = true;
+            return this;
+        }
+
+        /** Writes {@code "timing_disturbed": disturbed}; without a call the summary has no such field. */
+        public Run timingDisturbed(boolean disturbed) {
+            timingDisturbed = disturbed;
+            return this;
+        }
+
+        public Run trainableParameters(long count) {
+            trainableParameters = count;
             return this;
         }
 
