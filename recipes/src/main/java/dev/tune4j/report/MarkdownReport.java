@@ -19,6 +19,19 @@ final class MarkdownReport {
         table(md, document.results());
         md.append('\n').append(document.conclusion()).append("\n\n");
         md.append('*').append(document.definitions()).append("*\n");
+        for (ReportSection section : document.sections()) {
+            md.append("\n## ").append(inline(section.title())).append('\n');
+            for (ReportSection.Part part : section.parts()) {
+                switch (part) {
+                    case ReportSection.Paragraph paragraph -> md.append('\n').append(inline(paragraph.text()))
+                            .append('\n');
+                    case ReportSection.Table table -> {
+                        md.append("\n### ").append(inline(table.title())).append("\n\n");
+                        table(md, table.table());
+                    }
+                }
+            }
+        }
         if (!document.charts().isEmpty()) {
             md.append("\n## Charts\n");
             for (ChartImage chart : document.charts()) {

@@ -212,7 +212,10 @@ record MetricTests(ComparedMetric metric, List<VariantSample> samples, List<Vari
             return better() == first ? second : first;
         }
 
-        /** This test with {@code sample} first: the statistic's sign follows the order of the names. */
+        /**
+         * This test with {@code sample} first: the statistic's sign follows the order of the names ({@code 0.0 - t}
+         * so that a zero stays {@code 0.00} when printed, not {@code -0.00}).
+         */
         PairTest from(VariantSample sample) {
             if (sample == first) {
                 return this;
@@ -220,7 +223,7 @@ record MetricTests(ComparedMetric metric, List<VariantSample> samples, List<Vari
             if (sample != second) {
                 throw new IllegalArgumentException(sample.variant().name() + " is not in this pair");
             }
-            return new PairTest(metric, second, first, new WelchTest(-test.t(), test.degreesOfFreedom(), test.p()),
+            return new PairTest(metric, second, first, new WelchTest(0.0 - test.t(), test.degreesOfFreedom(), test.p()),
                     holmP);
         }
 

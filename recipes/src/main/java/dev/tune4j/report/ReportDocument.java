@@ -13,10 +13,11 @@ import java.util.stream.Collectors;
  * @param results the results table
  * @param definitions how the table's statistics are defined
  * @param conclusion the sentences computed from the numbers ({@link Conclusion})
+ * @param sections the sections after the results, in order
  * @param charts the charts, in order
  */
 record ReportDocument(String title, String description, String setup, TextTable runMatrix, TextTable results,
-        String definitions, String conclusion, List<ChartImage> charts) {
+        String definitions, String conclusion, List<ReportSection> sections, List<ChartImage> charts) {
 
     /** Relative folder of the chart PNGs beside {@code report.md}. */
     static final String CHART_FOLDER = "charts";
@@ -33,8 +34,9 @@ record ReportDocument(String title, String description, String setup, TextTable 
                 + RunStatistics.TARGET_TRAILING_STEPS + " steps is at most the target, over the seeds that reached"
                 + " it. Optimizer state: the largest exact state size of the run. Tokens/s: real tokens over step"
                 + " time after the warm-up steps.";
+        ComparisonTests tests = ComparisonTests.of(comparison);
         return new ReportDocument(comparison.recipeName() + ": optimizer comparison", comparison.description(),
                 setup, ReportTables.runMatrix(comparison), ReportTables.results(comparison), definitions,
-                Conclusion.of(comparison), charts);
+                Conclusion.of(tests), List.of(RankingTables.section(tests), PaperClaims.section(tests)), charts);
     }
 }
