@@ -27,6 +27,8 @@ CASES = {
     # ConclusionTest: seconds to target with soaa's disturbed seed 3 left out, and with it kept
     "disturbed left out seconds_to_target": {"adamw": [4.0, 4.5, 5.0], "soaa": [2.0, 2.25]},
     "disturbed kept seconds_to_target": {"adamw": [4.0, 4.5, 5.0], "soaa": [2.0, 2.25, 20.0]},
+    # ConclusionTest: SOAA's eval loss above Adam's, against the paper's claim
+    "claims eval_loss": {"soaa": [1.5, 1.6, 1.7], "adam": [1.0, 1.1, 1.2]},
     # ReportTest.targetReached(): adam8bit's seed 2 diverged, so it has seeds 1 and 3
     "reached eval_accuracy": {"adamw": [0.5, 0.6, 0.7], "soaa": [0.8, 0.8, 0.8], "adam8bit": [0.7, 0.7]},
     "reached steps_to_target": {"adamw": [8, 9, 10], "soaa": [8, 8, 8], "adam8bit": [8, 8]},

@@ -186,4 +186,27 @@ class ConclusionTest {
                 + " adapters only (50 trainable parameters, against 1,000 for full fine-tuning); it is no saving of"
                 + " the optimizer."), report.conclusion());
     }
+
+    /**
+     * Case "claims eval_loss": soaa's eval loss 1.5, 1.6, 1.7 (mean 1.6, std 0.1) against adam's 1.0, 1.1, 1.2 (mean
+     * 1.1, std 0.1): t = 6.12, df = 4, p = 0.00360, one pair so Holm leaves it; the claim of a lower final loss is
+     * contradicted. Without a target loss the convergence claim cannot be tested.
+     */
+    @Test
+    void aSignificantlyWorseSoaaContradictsTheClaim() throws IOException {
+        SyntheticRuns runs = new SyntheticRuns(dir.resolve("contradicted")).recipe("contradicted", "claims", null,
+                variants("soaa", "soaa", "adam", "adam"));
+        double[] soaa = {1.5, 1.6, 1.7};
+        double[] adam = {1.0, 1.1, 1.2};
+        for (int seed = 1; seed <= 3; seed++) {
+            runs.run(new Run("soaa", "soaa", seed, plateauLosses(1)).eval(20, soaa[seed - 1], 0.5));
+            runs.run(new Run("adam", "adam", seed, plateauLosses(1)).eval(20, adam[seed - 1], 0.5));
+        }
+        String markdown = Files.readString(Report.write(runs.dir()).markdown());
+        assertTrue(markdown.contains("| reaches a lower final loss than Adam and AdamW | eval loss | soaa | adam |"
+                + " 1.600 ± 0.100 (n = 3) | 1.100 ± 0.100 (n = 3) | t = 6.12, df = 4.0, p = 0.00360, Holm-adjusted"
+                + " p = 0.00360 | contradicts |"), markdown);
+        assertTrue(markdown.contains("| converges faster than Adam | — | soaa | adam | — | — | — | not testable: no"
+                + " target loss was set |"), markdown);
+    }
 }
