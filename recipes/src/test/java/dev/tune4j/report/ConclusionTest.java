@@ -2,14 +2,19 @@ package dev.tune4j.report;
 
 import static dev.tune4j.report.SyntheticRuns.lossesDroppingAt;
 import static dev.tune4j.report.SyntheticRuns.plateauLosses;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tune4j.report.SyntheticRuns.Run;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -83,7 +88,8 @@ class ConclusionTest {
                 + " n = 3; t = 0.25, df = 2.9, p = 0.819, Holm-adjusted p = 0.819): the tied leading group is soaa"
                 + " and adam."), conclusion);
 
-        String markdown = Files.readString(Report.write(runs.dir()).markdown());
+        WrittenReport report = Report.write(runs.dir());
+        String markdown = Files.readString(report.markdown());
         assertTrue(markdown.contains("### Ranking by eval accuracy (higher is better)"), markdown);
         assertTrue(markdown.contains("| 1 | soaa | 0.9100 ± 0.0100 | 3 | adamw (p = 0.00923) | adam (p = 0.819) |"),
                 markdown);
@@ -92,6 +98,25 @@ class ConclusionTest {
         assertTrue(markdown.contains("| 3 | adamw | 0.8000 ± 0.0200 | 3 | — | — |"), markdown);
         assertTrue(markdown.contains("Welch's two-sided t-test"), "the method is stated");
         assertTrue(markdown.contains("Holm's step-down correction over all pairs of variants of one metric"));
+
+        JsonNode accuracy = new ObjectMapper().readTree(report.json().toFile()).at("/significance/metrics/0");
+        assertEquals("eval accuracy", accuracy.get("metric").asText());
+        assertEquals(List.of(0.80, 0.78, 0.82), doubles(accuracy.at("/variants/0/values")));
+        JsonNode adamwSoaa = accuracy.at("/pairs/0");
+        assertEquals("adamw", adamwSoaa.get("first").asText());
+        assertEquals("soaa", adamwSoaa.get("second").asText());
+        assertEquals(-8.520563361656336, adamwSoaa.get("t").asDouble(), 1e-9);
+        assertEquals(2.9411764705882404, adamwSoaa.get("df").asDouble(), 1e-9);
+        assertEquals(0.003659955583682602, adamwSoaa.get("p").asDouble(), 1e-12);
+        assertEquals(0.00923312577413839, adamwSoaa.get("holm_p").asDouble(), 1e-12);
+        assertEquals("soaa", adamwSoaa.get("better").asText());
+        assertTrue(accuracy.at("/pairs/2/better").isNull(), "soaa and adam do not differ significantly");
+    }
+
+    private static List<Double> doubles(JsonNode array) {
+        List<Double> values = new ArrayList<>();
+        array.forEach(value -> values.add(value.asDouble()));
+        return values;
     }
 
     /**
