@@ -33,9 +33,12 @@ import java.util.stream.Stream;
  *       from {@code summary.json}, else the recipe's, else no target and no warm-up, and the machine's
  *       {@code cores} from {@code summary.json} (absent: the load is not checked against them).
  *   <li>The comparison's target loss is the recipe's {@code target_loss}, else that of the first run having one.
+ *   <li>{@code lora} and {@code timing_disturbed} of a summary are false when absent.
  * </ul>
  */
 public final class ComparisonReader {
+    /** The summary key with which the runner flags a run whose timing the machine's load disturbed. */
+    static final String TIMING_DISTURBED = "timing_disturbed";
     private static final Pattern SEED_DIRECTORY = Pattern.compile("seed-(-?\\d+)");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
@@ -162,7 +165,8 @@ public final class ComparisonReader {
             Path summaryFile = directory.resolve(MetricKeys.SUMMARY_FILE);
             if (!Files.isRegularFile(summaryFile)) {
                 return new RunFiles(new SeedRun(seed, RunStatus.FAILED, null,
-                        "no " + MetricKeys.SUMMARY_FILE + " (the run did not finish)", null, null, null, null), null);
+                        "no " + MetricKeys.SUMMARY_FILE + " (the run did not finish)", null, null, null, null, false,
+                        false), null);
             }
             JsonNode summary;
             try {
@@ -214,13 +218,26 @@ public final class ComparisonReader {
                 }
             }
             return new RunFiles(new SeedRun(seed, status, divergedAt, text(summary, "error"),
-                    text(summary, "optimizer"), trainable, metrics, statistics), targetLoss);
+                    text(summary, "optimizer"), trainable, metrics, statistics, flag(summaryFile, summary, "lora"),
+                    flag(summaryFile, summary, TIMING_DISTURBED)), targetLoss);
         }
     }
 
     private static String text(JsonNode node, String key) {
         JsonNode value = node.get(key);
         return value == null || value.isNull() ? null : value.asText();
+    }
+
+    /** A boolean of a summary; false when absent or null. */
+    private static boolean flag(Path file, JsonNode node, String key) throws ReportException {
+        JsonNode value = node.get(key);
+        if (value == null || value.isNull()) {
+            return false;
+        }
+        if (!value.isBoolean()) {
+            throw new ReportException(file + ": '" + key + "' must be true or false, got " + value);
+        }
+        return value.booleanValue();
     }
 
     private static Double number(Path file, JsonNode node, String key) throws ReportException {

@@ -39,16 +39,23 @@ final class HtmlReport {
         table(html, document.results());
         html.append("<p class=\"conclusion\">").append(escape(document.conclusion())).append("</p>\n");
         html.append("<p class=\"definitions\">").append(escape(document.definitions())).append("</p>\n");
+        for (ReportSection section : document.sections()) {
+            html.append("<h2>").append(escape(section.title())).append("</h2>\n");
+            for (ReportSection.Part part : section.parts()) {
+                switch (part) {
+                    case ReportSection.Paragraph paragraph -> html.append("<p>").append(escape(paragraph.text()))
+                            .append("</p>\n");
+                    case ReportSection.Table table -> {
+                        html.append("<h3>").append(escape(table.title())).append("</h3>\n");
+                        table(html, table.table());
+                    }
+                    case ReportSection.Chart chart -> charts(html, List.of(chart.image()));
+                }
+            }
+        }
         if (!document.charts().isEmpty()) {
             html.append("<h2>Charts</h2>\n");
             charts(html, document.charts());
-        }
-        ReportDocument.Section internals = document.internals();
-        if (!internals.isEmpty()) {
-            html.append("<h2>").append(escape(internals.heading())).append("</h2>\n");
-            internals.paragraphs().forEach(paragraph -> html.append("<p>").append(escape(paragraph))
-                    .append("</p>\n"));
-            charts(html, internals.charts());
         }
         html.append("</body>\n</html>\n");
         return html.toString();

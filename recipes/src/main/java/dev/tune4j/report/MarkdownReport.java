@@ -19,15 +19,23 @@ final class MarkdownReport {
         table(md, document.results());
         md.append('\n').append(document.conclusion()).append("\n\n");
         md.append('*').append(document.definitions()).append("*\n");
+        for (ReportSection section : document.sections()) {
+            md.append("\n## ").append(inline(section.title())).append('\n');
+            for (ReportSection.Part part : section.parts()) {
+                switch (part) {
+                    case ReportSection.Paragraph paragraph -> md.append('\n').append(inline(paragraph.text()))
+                            .append('\n');
+                    case ReportSection.Table table -> {
+                        md.append("\n### ").append(inline(table.title())).append("\n\n");
+                        table(md, table.table());
+                    }
+                    case ReportSection.Chart chart -> charts(md, List.of(chart.image()));
+                }
+            }
+        }
         if (!document.charts().isEmpty()) {
             md.append("\n## Charts\n");
             charts(md, document.charts());
-        }
-        ReportDocument.Section internals = document.internals();
-        if (!internals.isEmpty()) {
-            md.append("\n## ").append(inline(internals.heading())).append('\n');
-            internals.paragraphs().forEach(paragraph -> md.append('\n').append(inline(paragraph)).append('\n'));
-            charts(md, internals.charts());
         }
         return md.toString();
     }

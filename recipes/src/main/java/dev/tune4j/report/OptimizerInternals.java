@@ -135,6 +135,14 @@ record OptimizerInternals(List<Variant> variants) {
         return variants.isEmpty();
     }
 
+    /** The report's "Optimizer internals" section: a sentence per variant, then the charts. */
+    ReportSection section() {
+        List<ReportSection.Part> parts = new ArrayList<>();
+        sentences().forEach(sentence -> parts.add(new ReportSection.Paragraph(sentence)));
+        charts().forEach(chart -> parts.add(new ReportSection.Chart(chart)));
+        return new ReportSection("Optimizer internals", parts);
+    }
+
     /** The section's sentences, one per variant. */
     List<String> sentences() {
         return variants.stream().map(Variant::sentence).toList();

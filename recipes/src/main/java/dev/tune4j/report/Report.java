@@ -48,8 +48,7 @@ public final class Report {
         Path chartFolder = directory.resolve(ReportDocument.CHART_FOLDER);
         ReportDocument document = ReportDocument.of(comparison, ReportCharts.draw(comparison),
                 OptimizerInternals.of(comparison));
-        List<ChartImage> charts = new ArrayList<>(document.charts());
-        charts.addAll(document.internals().charts());
+        List<ChartImage> charts = document.allCharts();
 
         Files.createDirectories(chartFolder);
         List<Path> chartFiles = new ArrayList<>();

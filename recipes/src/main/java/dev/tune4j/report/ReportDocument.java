@@ -1,5 +1,6 @@
 package dev.tune4j.report;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -13,31 +14,11 @@ import java.util.stream.Collectors;
  * @param results the results table
  * @param definitions how the table's statistics are defined
  * @param conclusion the sentences computed from the numbers ({@link Conclusion})
+ * @param sections the sections after the results, in order
  * @param charts the charts, in order
- * @param internals the "Optimizer internals" section: its sentences and charts (empty: no section)
  */
 record ReportDocument(String title, String description, String setup, TextTable runMatrix, TextTable results,
-        String definitions, String conclusion, List<ChartImage> charts, Section internals) {
-
-    /**
-     * A section of its own: paragraphs, then charts.
-     *
-     * @param heading the section heading
-     * @param paragraphs its sentences, one paragraph each
-     * @param charts its charts, written beside the others under {@value #CHART_FOLDER}
-     */
-    record Section(String heading, List<String> paragraphs, List<ChartImage> charts) {
-        /** Keeps unmodifiable copies. */
-        Section {
-            paragraphs = List.copyOf(paragraphs);
-            charts = List.copyOf(charts);
-        }
-
-        /** Whether the section has nothing to show. */
-        boolean isEmpty() {
-            return paragraphs.isEmpty() && charts.isEmpty();
-        }
-    }
+        String definitions, String conclusion, List<ReportSection> sections, List<ChartImage> charts) {
 
     /** Relative folder of the chart PNGs beside {@code report.md}. */
     static final String CHART_FOLDER = "charts";
@@ -54,9 +35,26 @@ record ReportDocument(String title, String description, String setup, TextTable 
                 + RunStatistics.TARGET_TRAILING_STEPS + " steps is at most the target, over the seeds that reached"
                 + " it; seconds are counted after the throughput warm-up steps. Optimizer state: the largest exact state size of the run. Tokens/s: real tokens over step"
                 + " time after the warm-up steps.";
+        ComparisonTests tests = ComparisonTests.of(comparison);
         return new ReportDocument(comparison.recipeName() + ": optimizer comparison", comparison.description(),
                 setup, ReportTables.runMatrix(comparison), ReportTables.results(comparison), definitions,
-                Conclusion.of(comparison), charts, new Section("Optimizer internals", internals.sentences(),
-                        internals.charts()));
+                Conclusion.of(tests), sections(tests, internals), charts);
+    }
+
+    /** Significance and rankings, the paper's claims, then the optimizer internals when a run logged them. */
+    private static List<ReportSection> sections(ComparisonTests tests, OptimizerInternals internals) {
+        List<ReportSection> sections = new ArrayList<>(List.of(RankingTables.section(tests),
+                PaperClaims.section(tests)));
+        if (!internals.isEmpty()) {
+            sections.add(internals.section());
+        }
+        return sections;
+    }
+
+    /** Every chart: the comparison's, then those of the sections. */
+    List<ChartImage> allCharts() {
+        List<ChartImage> all = new ArrayList<>(charts);
+        sections.forEach(section -> all.addAll(section.charts()));
+        return all;
     }
 }

@@ -13,6 +13,9 @@ import dev.tune4j.runfiles.RunStatus;
  * @param trainableParameters trainable parameters from {@code summary.json}, or null
  * @param metrics the parsed {@code metrics.jsonl}, or null for a failed run (its metrics are not read)
  * @param statistics statistics of the metrics, or null when there are no metrics or no training lines
+ * @param lora whether the run trained LoRA adapters only ({@code lora} of {@code summary.json}; false when absent)
+ * @param timingDisturbed whether the runner flagged the run's timing as disturbed by the machine's load
+ *     ({@code timing_disturbed} of {@code summary.json}; false when absent): its times stay out of speed comparisons
  */
 public record SeedRun(
         int seed,
@@ -22,7 +25,9 @@ public record SeedRun(
         String optimizer,
         Long trainableParameters,
         RunMetrics metrics,
-        RunStatistics statistics) {
+        RunStatistics statistics,
+        boolean lora,
+        boolean timingDisturbed) {
 
     /** Whether the run counts towards the variant's aggregates: completed, with statistics. */
     public boolean countsTowardsAggregates() {

@@ -12,7 +12,7 @@ import java.util.Map;
  * Renders the comparison's {@code summary.json}:
  *
  * <pre>{@code
- * {"recipe": {"name", "description", "target_loss"}, "main_eval_metric", "conclusion",
+ * {"recipe": {"name", "description", "target_loss"}, "main_eval_metric", "conclusion", "significance",
  *  "variants": [{"name", "optimizer", "runs", "completed", "target_reached", "status",
  *                "seeds": [{"seed", "status", "diverged_at_step", "error", "trainable_parameters",
  *                           "bytes_per_parameter", "statistics": {RunStatistics} | null}],
@@ -28,7 +28,8 @@ import java.util.Map;
  *
  * Aggregates are over completed seeds (mean, sample std with ddof 1 and 0 for one seed, and the seed count); a
  * curve is {@code {"x": [...], "mean": [...], "std": [...]}}. Per-seed statistics are those of
- * {@link RunStatistics} recomputed from {@code metrics.jsonl}, also for diverged seeds.
+ * {@link RunStatistics} recomputed from {@code metrics.jsonl}, also for diverged seeds. {@code "significance"} holds
+ * every test behind the conclusion and the rankings ({@link SignificanceJson}).
  */
 final class SummaryJson {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -43,6 +44,7 @@ final class SummaryJson {
         recipe.put("target_loss", comparison.targetLoss());
         root.put("main_eval_metric", comparison.mainEvalMetric());
         root.put("conclusion", conclusion);
+        root.set("significance", SignificanceJson.of(ComparisonTests.of(comparison)));
         ArrayNode variants = root.putArray("variants");
         for (VariantResult variant : comparison.variants()) {
             VariantStatistics stats = variant.statistics();

@@ -30,6 +30,11 @@ public record VariantResult(String name, String optimizer, List<SeedRun> runs, V
         return runs.stream().filter(run -> run.status() == status).toList();
     }
 
+    /** Whether the variant trains LoRA adapters only (any of its runs says so). */
+    public boolean lora() {
+        return runs.stream().anyMatch(SeedRun::lora);
+    }
+
     /** Whether every run of the variant completed and reached the target loss (false without runs). */
     public boolean everySeedReachedTarget() {
         return !runs.isEmpty() && statistics.targetReached() == runs.size();

@@ -128,7 +128,7 @@ public final class SyntheticRuns {
         summary.put("variant", run.variant);
         summary.put("optimizer", run.optimizer);
         summary.put("seed", run.seed);
-        summary.put("lora", false);
+        summary.put("lora", run.lora);
         summary.put("status", run.status);
         summary.put("diverged_at_step", run.divergedAtStep);
         summary.put("error", run.error);
@@ -139,6 +139,9 @@ public final class SyntheticRuns {
         summary.put("device", "cpu");
         summary.put("target_loss", run.targetLoss);
         summary.put("throughput_warmup_steps", 2);
+        if (run.timingDisturbed != null) {
+            summary.put("timing_disturbed", run.timingDisturbed);
+        }
         summary.putNull("statistics");
         write(dir.resolve("summary.json"), summary.toPrettyString());
         return this;
@@ -167,6 +170,8 @@ public final class SyntheticRuns {
         long trainableParameters = 1000;
         long peakRssBytes = 300 * MIB;
         Double targetLoss;
+        boolean lora;
+        Boolean timingDisturbed;
         final Map<Integer, Map<String, Double>> evals = new LinkedHashMap<>();
         IntFunction<Map<String, Double>> telemetry = step -> Map.of();
 
@@ -195,6 +200,23 @@ public final class SyntheticRuns {
 
         public Run target(Double loss) {
             targetLoss = loss;
+            return this;
+        }
+
+        /** The variant trains LoRA adapters only ({@code "lora": true}). */
+        public Run lora() {
+            lora = true;
+            return this;
+        }
+
+        /** Writes {@code "timing_disturbed": disturbed}; without a call the summary has no such field. */
+        public Run timingDisturbed(boolean disturbed) {
+            timingDisturbed = disturbed;
+            return this;
+        }
+
+        public Run trainableParameters(long count) {
+            trainableParameters = count;
             return this;
         }
 

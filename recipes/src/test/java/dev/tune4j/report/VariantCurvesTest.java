@@ -13,7 +13,8 @@ class VariantCurvesTest {
             steps.add(new TrainStep(i + 1, losses[i], 10, (i + 1) * seed, 1000, 8, 8));
         }
         RunMetrics metrics = new RunMetrics(steps, List.of());
-        return new SeedRun(seed, status, null, null, "adamw", 1L, metrics, RunStatistics.compute(metrics, null, 0));
+        return new SeedRun(seed, status, null, null, "adamw", 1L, metrics, RunStatistics.compute(metrics, null, 0),
+                false, false);
     }
 
     @Test
