@@ -72,7 +72,8 @@ record OptimizerInternals(List<Variant> variants) {
      * @param firstUpper the upper bound at the first such line of the first seed
      * @param lastUpper the upper bound at the last such line of the first seed
      */
-    record Variant(String name, int variantIndex, int seeds, Curve dt, Curve dtLower, Curve dtUpper, Curve fisherFraction, long lines,
+    record Variant(String name, int variantIndex, int seeds, Curve dt, Curve dtLower, Curve dtUpper,
+            Curve fisherFraction, long lines,
             long onUpper, long onLower, double meanFisherFraction, double firstUpper, double lastUpper) {
 
         /** The computed sentence about this variant's trust region. */

@@ -33,7 +33,8 @@ record ReportDocument(String title, String description, String setup, TextTable 
                 + " of steps. Stability: standard deviation of the training loss over those steps. Eval: the last"
                 + " evaluation. Steps and seconds to target: the first step whose mean training loss over the last "
                 + RunStatistics.TARGET_TRAILING_STEPS + " steps is at most the target, over the seeds that reached"
-                + " it; seconds are counted after the throughput warm-up steps. Optimizer state: the largest exact state size of the run. Tokens/s: real tokens over step"
+                + " it; seconds are counted after the throughput warm-up steps. Optimizer state: the largest exact"
+                + " state size of the run. Tokens/s: real tokens over step"
                 + " time after the warm-up steps.";
         ComparisonTests tests = ComparisonTests.of(comparison);
         return new ReportDocument(comparison.recipeName() + ": optimizer comparison", comparison.description(),

@@ -21,7 +21,8 @@ import java.util.Map;
  * <p>A line is malformed, and reading stops with a {@link MetricsFormatException} naming file:line, when it is not a
  * JSON object, has no known {@value MetricKeys#TYPE}, lacks a key the statistics need, has a non-numeric or
  * non-finite value there (or in an evaluation line's {@value MetricKeys#LOAD_1M}, which may be absent but not
- * negative), a fractional step, token or byte count, or a step not above the previous line of its type. Blank lines are skipped; keys the statistics do not use are ignored.
+ * negative), a fractional step, token or byte count, or a step not above the previous line of its type. Blank lines
+ * are skipped; keys the statistics do not use are ignored.
  *
  * @param trainSteps training lines, steps strictly increasing
  * @param evalPoints evaluation lines, steps strictly increasing

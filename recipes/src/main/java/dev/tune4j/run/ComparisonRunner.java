@@ -21,7 +21,8 @@ import java.util.List;
 
 /**
  * Runs every variant and seed of a recipe, seed by seed ({@link #schedule}), each in its own JVM
- * ({@code tune4j run <recipe> --variant V --seed N} started with this JVM's java, flags and class path). A separate process per run is what makes memory comparable:
+ * ({@code tune4j run <recipe> --variant V --seed N} started with this JVM's java, flags and class path). A separate
+ * process per run is what makes memory comparable:
  * peak RSS, the allocator's cached blocks and the JIT belong to that run alone, and a native crash of one optimizer
  * cannot take the comparison down. A run that dies without writing its summary is recorded as failed with its exit
  * code, and the comparison carries on.
