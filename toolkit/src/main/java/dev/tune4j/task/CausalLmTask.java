@@ -46,13 +46,15 @@ public final class CausalLmTask extends TrainingTask {
     private final LlamaConfig config;
     private final List<LabelledSequence> train;
     private final List<LabelledSequence> eval;
+    private final List<TrivialBaseline> baselines;
 
     private CausalLmTask(PretrainedModel model, LlamaConfig config, List<LabelledSequence> train,
-            List<LabelledSequence> eval, String description) {
+            List<LabelledSequence> eval, List<TrivialBaseline> baselines, String description) {
         super(model, description);
         this.config = config;
         this.train = train;
         this.eval = eval;
+        this.baselines = List.copyOf(baselines);
     }
 
     /** Reads and tokenizes the text or TriviaQA questions of {@code data} with the model's tokenizer. */
@@ -98,7 +100,11 @@ public final class CausalLmTask extends TrainingTask {
         String description = data.source().spelling() + ": " + stream.size() + " tokens, " + trainTokens.length
                 + " train (" + trainPacked.sequences().size() + " sequences of " + length + ") / "
                 + evalTokens.length + " held-out from the tail (" + evalPacked.sequences().size() + " sequences)";
-        return new CausalLmTask(model, config, unlabelled(trainPacked), unlabelled(evalPacked), description);
+        // the baselines see exactly the packed tokens the model trains and is evaluated on
+        List<TrivialBaseline> baselines = TrivialBaseline.ngrams(Arrays.copyOf(trainTokens, packedLength(trainPacked)),
+                Arrays.copyOf(evalTokens, packedLength(evalPacked)), config.vocabSize());
+        return new CausalLmTask(model, config, unlabelled(trainPacked), unlabelled(evalPacked), baselines,
+                description);
     }
 
     private static CausalLmTask promptAnswer(PretrainedModel model, LlamaConfig config, DataSettings data)
@@ -128,7 +134,7 @@ public final class CausalLmTask extends TrainingTask {
         }
         String description = "triviaqa: " + train.size() + " train / " + eval.size()
                 + " eval prompt->answer sequences (loss on answer tokens only)";
-        return new CausalLmTask(model, config, train, eval, description);
+        return new CausalLmTask(model, config, train, eval, List.of(), description);
     }
 
     private static List<String> textFiles(Path path) throws IOException {
@@ -153,6 +159,10 @@ public final class CausalLmTask extends TrainingTask {
         return cap == null || cap >= tokens.length ? tokens : Arrays.copyOf(tokens, cap);
     }
 
+    private static int packedLength(PackedSequences packed) {
+        return packed.sequences().size() * packed.length();
+    }
+
     private static List<LabelledSequence> unlabelled(PackedSequences packed) {
         return packed.sequences().stream().map(ids -> new LabelledSequence(ids, ids)).toList();
     }
@@ -160,6 +170,11 @@ public final class CausalLmTask extends TrainingTask {
     @Override
     public Task task() {
         return Task.CAUSAL_LM;
+    }
+
+    @Override
+    public List<TrivialBaseline> baselines() {
+        return baselines;
     }
 
     @Override

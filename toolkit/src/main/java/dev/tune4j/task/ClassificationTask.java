@@ -41,6 +41,7 @@ public final class ClassificationTask extends TrainingTask {
     private final EncodedTexts eval;
     private final int[] trainLabels;
     private final int[] evalLabels;
+    private final List<TrivialBaseline> baselines;
 
     private ClassificationTask(PretrainedModel model, BertConfig config, BertForSequenceClassification.Pooling pooling,
             TrainEvalSplit split, EncodedTexts train, EncodedTexts eval, String description) {
@@ -52,6 +53,7 @@ public final class ClassificationTask extends TrainingTask {
         this.eval = eval;
         this.trainLabels = split.train().labelIds();
         this.evalLabels = split.eval().labelIds();
+        this.baselines = List.of(TrivialBaseline.majorityClass(trainLabels, evalLabels, split.train().labels()));
     }
 
     /**
@@ -132,6 +134,11 @@ public final class ClassificationTask extends TrainingTask {
     @Override
     public int trainSize() {
         return train.ids().size();
+    }
+
+    @Override
+    public List<TrivialBaseline> baselines() {
+        return baselines;
     }
 
     /** The labels in id order, as the head's outputs are numbered. */

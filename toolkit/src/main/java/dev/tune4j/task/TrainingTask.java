@@ -13,6 +13,7 @@ import dev.tune4j.nn.EngineScalars;
 import dev.tune4j.data.fetch.FetchProgress;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -109,6 +110,13 @@ public abstract sealed class TrainingTask permits ClassificationTask, CausalLmTa
      * @return {@value #EVAL_LOSS} and the task's metrics ({@code eval_accuracy}, ...), in a stable order
      */
     public abstract Map<String, Double> evaluate(Block model, NDManager manager);
+
+    /**
+     * The task's trivial baselines ({@link TrivialBaseline}), scored on the examples {@link #evaluate} scores, fit on
+     * the training examples where they need fitting; computed once when the task was prepared. Empty where the task
+     * has none (prompt→answer causal LM data, whose loss covers answer tokens only).
+     */
+    public abstract List<TrivialBaseline> baselines();
 
     /**
      * A micro-batch ready to train on.

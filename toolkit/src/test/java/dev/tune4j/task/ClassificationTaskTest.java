@@ -55,6 +55,12 @@ class ClassificationTaskTest {
                 BertForSequenceClassification.Pooling.MEAN, new PrintWriter(log));
         assertEquals(8, task.trainSize());
         assertTrue(log.toString().startsWith("tune4j: data csv (12 texts): 8 train / 4 eval"), log.toString());
+        // stratified: 4 + 4 train, 2 + 2 eval; the tie goes to class 0, right on 2 of 4 eval texts;
+        // F1 = 2*2/(2+4) for class 0 and 0 for class 1, mean 1/3
+        TrivialBaseline majority = task.baselines().getFirst();
+        assertEquals(TrivialBaseline.MAJORITY_CLASS, majority.name());
+        assertEquals(0.5, majority.metrics().get("eval_accuracy"), 1e-15);
+        assertEquals(1.0 / 3, majority.metrics().get("eval_macro_f1"), 1e-15);
         LoraConfig lora = new LoraConfig(4, 8, 0, List.of("query", "value"), List.of("classifier"), false, null, null);
         try (NDManager manager = NDManager.newBaseManager()) {
             Engine.getInstance().setRandomSeed(3);
