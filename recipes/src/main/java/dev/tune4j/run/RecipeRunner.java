@@ -108,6 +108,7 @@ public final class RecipeRunner {
         summary.put("steps_planned", totalSteps);
         summary.put("device", device.toString());
         summary.put("data", data.describe());
+        RunSummaries.putBaselines(summary, data.baselines());
         summary.put("model", data.model().name());
         RunStatus status = RunStatus.COMPLETED;
         long completed = 0;

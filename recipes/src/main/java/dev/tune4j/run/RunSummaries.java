@@ -10,10 +10,12 @@ import dev.tune4j.report.RunMetrics;
 import dev.tune4j.report.RunStatistics;
 import dev.tune4j.runfiles.MetricKeys;
 import dev.tune4j.runfiles.RunStatus;
+import dev.tune4j.task.TrivialBaseline;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
 import java.util.OptionalDouble;
 
 /**
@@ -44,6 +46,19 @@ final class RunSummaries {
         summary.put("throughput_warmup_steps", recipe.throughputWarmupSteps());
         summary.put(MetricKeys.CORES, ProcessorLoad.cores());
         return summary;
+    }
+
+    /**
+     * Sets {@value MetricKeys#BASELINES}: each baseline's {@value MetricKeys#BASELINE_DESCRIPTION} and metrics, under
+     * its name, in the task's order.
+     */
+    static void putBaselines(ObjectNode summary, List<TrivialBaseline> baselines) {
+        ObjectNode all = summary.putObject(MetricKeys.BASELINES);
+        for (TrivialBaseline baseline : baselines) {
+            ObjectNode entry = all.putObject(baseline.name());
+            entry.put(MetricKeys.BASELINE_DESCRIPTION, baseline.description());
+            baseline.metrics().forEach(entry::put);
+        }
     }
 
     /**

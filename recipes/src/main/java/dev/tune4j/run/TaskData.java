@@ -15,8 +15,10 @@ import dev.tune4j.task.DataSettings;
 import dev.tune4j.task.ExampleSource;
 import dev.tune4j.task.PretrainedModel;
 import dev.tune4j.task.TrainingTask;
+import dev.tune4j.task.TrivialBaseline;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -113,6 +115,11 @@ public final class TaskData {
     /** One line describing the data, for the log and the report. */
     public String describe() {
         return task.describe();
+    }
+
+    /** The task's trivial baselines on the evaluation examples ({@link TrainingTask#baselines}). */
+    public List<TrivialBaseline> baselines() {
+        return task.baselines();
     }
 
     /**

@@ -37,6 +37,16 @@ import dev.tune4j.task.TrainingTask;
  *   <li>adam8bit, adamw8bit: {@value #Q8_FP32_STATE_FRACTION} (the share of parameter elements whose moments are
  *       kept in float32 rather than 8-bit codes: small tensors, {@code optim_bits: 32}, stable embeddings).
  * </ul>
+ *
+ * <p><b>Trivial baselines</b>: {@value #SUMMARY_FILE} holds {@value #BASELINES}, an object with one entry per
+ * baseline of the task ({@code dev.tune4j.task.TrivialBaseline}), scored on the run's evaluation examples:
+ * {@code majority_class} (classification: always the training set's majority class; {@code eval_accuracy},
+ * {@code eval_macro_f1}), {@code unigram} and {@code bigram} (plain-text causal LM: add-one unigram and interpolated
+ * bigram counted on the training tokens; {@code eval_loss} in nats per token and {@code eval_perplexity}),
+ * {@code first_sentence} (extractive QA: the context's first sentence as the answer; {@code eval_exact_match},
+ * {@code eval_f1}). Each entry has {@value #BASELINE_DESCRIPTION} (what it predicts, in words) and its metrics under
+ * the evaluation lines' keys, so a baseline sits on the same axis as the model's metric. Empty for prompt→answer
+ * data (TriviaQA as causal LM); absent in the record of a run whose JVM died before writing its summary.
  */
 public final class MetricKeys {
     /** Resolved recipe of the run (defaults filled, overrides applied), YAML. */
@@ -98,6 +108,10 @@ public final class MetricKeys {
      * {@value #LOAD_1M} at the run's end: a mean load above the cores marks the run's timing as disturbed.
      */
     public static final String CORES = "cores";
+    /** The trivial baselines of the run's task, by name, in {@value #SUMMARY_FILE}. */
+    public static final String BASELINES = "baselines";
+    /** What a baseline predicts, in words, inside each entry of {@value #BASELINES}. */
+    public static final String BASELINE_DESCRIPTION = "description";
     /** Prefix of the optimizer's telemetry keys on training lines. */
     public static final String OPTIMIZER_PREFIX = "opt/";
     /** SOAA: the trust-region scale dt the next step uses. */
