@@ -1,5 +1,6 @@
 package dev.tune4j.report;
 
+import dev.tune4j.task.TrivialBaseline;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
@@ -15,13 +16,22 @@ import java.util.TreeSet;
  * @param variants the variants in the recipe's order (directory name order without a recipe file)
  * @param mainEvalMetric the evaluation metric the table shows beside the eval loss (the first {@code eval_<metric>}
  *     key of the first completed run that has one, in variant order), or null when no run has one
+ * @param baselines the task's trivial baselines on the evaluation examples, as the runs recorded them; empty when
+ *     no run did
  */
 public record Comparison(Path runsDir, String recipeName, String description, Double targetLoss,
-        List<VariantResult> variants, String mainEvalMetric) {
+        List<VariantResult> variants, String mainEvalMetric, List<TrivialBaseline> baselines) {
 
-    /** Keeps an unmodifiable copy of the variants. */
+    /** Keeps unmodifiable copies of the variants and baselines. */
     public Comparison {
         variants = List.copyOf(variants);
+        baselines = List.copyOf(baselines);
+    }
+
+    /** A comparison without trivial baselines. */
+    public Comparison(Path runsDir, String recipeName, String description, Double targetLoss,
+            List<VariantResult> variants, String mainEvalMetric) {
+        this(runsDir, recipeName, description, targetLoss, variants, mainEvalMetric, List.of());
     }
 
     /** Every seed any variant ran, ascending. */

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.tune4j.runfiles.MetricKeys;
 import dev.tune4j.runfiles.RunStatus;
+import dev.tune4j.task.TrivialBaseline;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,6 +35,9 @@ import java.util.stream.Stream;
  *       {@code cores} from {@code summary.json} (absent: the load is not checked against them).
  *   <li>The comparison's target loss is the recipe's {@code target_loss}, else that of the first run having one.
  *   <li>{@code lora} and {@code timing_disturbed} of a summary are false when absent.
+ *   <li>The trivial baselines are those of the first run, in variant and seed order, whose {@code summary.json} has a
+ *       non-empty {@value MetricKeys#BASELINES} object (every run of a comparison prepares the same data); none when
+ *       no summary has them (runs written before baselines were recorded).
  * </ul>
  */
 public final class ComparisonReader {
@@ -66,6 +70,7 @@ public final class ComparisonReader {
 
         List<VariantResult> variants = new ArrayList<>();
         Double targetLoss = recipe.targetLoss();
+        List<TrivialBaseline> baselines = List.of();
         for (String name : order) {
             List<SeedRun> runs = new ArrayList<>();
             for (Map.Entry<Integer, Path> seed : runDirectories.getOrDefault(name, Map.of()).entrySet()) {
@@ -73,6 +78,9 @@ public final class ComparisonReader {
                 runs.add(files.run());
                 if (targetLoss == null) {
                     targetLoss = files.targetLoss();
+                }
+                if (baselines.isEmpty()) {
+                    baselines = files.baselines();
                 }
             }
             String optimizer = runs.stream().map(SeedRun::optimizer).filter(o -> o != null).findFirst()
@@ -85,7 +93,8 @@ public final class ComparisonReader {
                 .findFirst().orElse(null);
         String recipeName = recipe.name() != null ? recipe.name() : runsDir.toAbsolutePath().normalize()
                 .getFileName().toString();
-        return new Comparison(runsDir, recipeName, recipe.description(), targetLoss, variants, mainMetric);
+        return new Comparison(runsDir, recipeName, recipe.description(), targetLoss, variants, mainMetric,
+                baselines);
     }
 
     /** Variant directory name to its seed directories by seed, both sorted. */
@@ -159,14 +168,14 @@ public final class ComparisonReader {
     }
 
     /** One run directory's summary and metrics. */
-    private record RunFiles(SeedRun run, Double targetLoss) {
+    private record RunFiles(SeedRun run, Double targetLoss, List<TrivialBaseline> baselines) {
 
         static RunFiles read(Path directory, int seed, RecipeFacts recipe) throws IOException {
             Path summaryFile = directory.resolve(MetricKeys.SUMMARY_FILE);
             if (!Files.isRegularFile(summaryFile)) {
                 return new RunFiles(new SeedRun(seed, RunStatus.FAILED, null,
                         "no " + MetricKeys.SUMMARY_FILE + " (the run did not finish)", null, null, null, null, false,
-                        false), null);
+                        false), null, List.of());
             }
             JsonNode summary;
             try {
@@ -219,8 +228,42 @@ public final class ComparisonReader {
             }
             return new RunFiles(new SeedRun(seed, status, divergedAt, text(summary, "error"),
                     text(summary, "optimizer"), trainable, metrics, statistics, flag(summaryFile, summary, "lora"),
-                    flag(summaryFile, summary, TIMING_DISTURBED)), targetLoss);
+                    flag(summaryFile, summary, TIMING_DISTURBED)), targetLoss, readBaselines(summaryFile, summary));
         }
+    }
+
+    /** The {@value MetricKeys#BASELINES} of a summary, in its order; empty when absent or null. */
+    private static List<TrivialBaseline> readBaselines(Path file, JsonNode summary) throws ReportException {
+        JsonNode all = summary.get(MetricKeys.BASELINES);
+        if (all == null || all.isNull()) {
+            return List.of();
+        }
+        if (!all.isObject()) {
+            throw new ReportException(file + ": '" + MetricKeys.BASELINES + "' must be an object, got " + all);
+        }
+        List<TrivialBaseline> baselines = new ArrayList<>();
+        for (Map.Entry<String, JsonNode> entry : all.properties()) {
+            JsonNode baseline = entry.getValue();
+            String where = file + ": baseline '" + entry.getKey() + "'";
+            if (!baseline.isObject() || !baseline.path(MetricKeys.BASELINE_DESCRIPTION).isTextual()) {
+                throw new ReportException(where + " must be an object with a '" + MetricKeys.BASELINE_DESCRIPTION
+                        + "' text, got " + baseline);
+            }
+            Map<String, Double> metrics = new LinkedHashMap<>();
+            for (Map.Entry<String, JsonNode> metric : baseline.properties()) {
+                if (metric.getKey().equals(MetricKeys.BASELINE_DESCRIPTION)) {
+                    continue;
+                }
+                if (!metric.getValue().isNumber()) {
+                    throw new ReportException(where + ": '" + metric.getKey() + "' must be a number, got "
+                            + metric.getValue());
+                }
+                metrics.put(metric.getKey(), metric.getValue().asDouble());
+            }
+            baselines.add(new TrivialBaseline(entry.getKey(), baseline.get(MetricKeys.BASELINE_DESCRIPTION).asText(),
+                    metrics));
+        }
+        return List.copyOf(baselines);
     }
 
     private static String text(JsonNode node, String key) {

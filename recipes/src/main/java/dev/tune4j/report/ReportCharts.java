@@ -1,5 +1,7 @@
 package dev.tune4j.report;
 
+import dev.tune4j.runfiles.MetricKeys;
+import dev.tune4j.task.TrivialBaseline;
 import java.awt.Color;
 import java.awt.Font;
 import java.io.IOException;
@@ -29,7 +31,9 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  * <ul>
  *   <li>Training loss against step and against wall time, and evaluation loss against step: the mean over completed
  *       seeds as a line, with a band of ±1 sample standard deviation in the same colour, translucent. The y axis is
- *       logarithmic when every band stays positive and spans more than a factor of 10, linear otherwise.
+ *       logarithmic when every band stays positive and spans more than a factor of 10, linear otherwise. The
+ *       evaluation-loss chart also draws each trivial baseline that has an {@code eval_loss} (the unigram and bigram
+ *       of a language model) as a dashed, labelled horizontal line across the evaluated steps.
  *   <li>Optimizer-state bytes, peak RSS and tokens/s per variant: bars of the mean with ±1 std error bars (none
  *       when no variant has any spread), bytes in the binary unit that suits the largest bar.
  * </ul>
@@ -86,7 +90,8 @@ public final class ReportCharts {
                 "training seconds (mean over seeds)", LOSS_UNIT.formatted("training loss"), VariantCurves::lossByTime)
                 .ifPresent(charts::add);
         line(comparison, EVAL_LOSS_BY_STEP, "Evaluation loss by step (mean ± 1 std over seeds)", "optimizer step",
-                LOSS_UNIT.formatted("evaluation loss"), VariantCurves::evalLossByStep).ifPresent(charts::add);
+                LOSS_UNIT.formatted("evaluation loss"), VariantCurves::evalLossByStep,
+                baselineLines(comparison, MetricKeys.EVAL_LOSS, VariantCurves::evalLossByStep)).ifPresent(charts::add);
         bars(comparison, OPTIMIZER_STATE, "Optimizer state per variant", "optimizer state",
                 VariantStatistics::optimizerStateBytes, true).ifPresent(charts::add);
         bars(comparison, PEAK_RSS, "Peak resident memory (RSS) per variant", "peak RSS",
@@ -98,6 +103,12 @@ public final class ReportCharts {
 
     private static Optional<ChartImage> line(Comparison comparison, String fileName, String title,
             String xTitle, String yTitle, Function<VariantCurves, Curve> curveOf) {
+        return line(comparison, fileName, title, xTitle, yTitle, curveOf, List.of());
+    }
+
+    /** A line chart of every variant's curve, then the reference lines; none when no variant has a point. */
+    private static Optional<ChartImage> line(Comparison comparison, String fileName, String title,
+            String xTitle, String yTitle, Function<VariantCurves, Curve> curveOf, List<Series> references) {
         List<VariantResult> variants = comparison.variants();
         if (variants.stream().allMatch(v -> curveOf.apply(v.curves()).isEmpty())) {
             return Optional.empty();
@@ -106,7 +117,37 @@ public final class ReportCharts {
         for (int i = 0; i < variants.size(); i++) {
             series.add(new Series(variants.get(i).name(), i, curveOf.apply(variants.get(i).curves()), false));
         }
+        series.addAll(references);
         return Optional.of(lines(fileName, title, xTitle, yTitle, series, logScale(variants, curveOf)));
+    }
+
+    /**
+     * A dashed horizontal line per trivial baseline that has {@code metric}, across the x range of the variants'
+     * curves, labelled {@code <name> baseline (<value>)}; colours continue after the variants'.
+     */
+    static List<Series> baselineLines(Comparison comparison, String metric, Function<VariantCurves, Curve> curveOf) {
+        double first = Double.POSITIVE_INFINITY;
+        double last = Double.NEGATIVE_INFINITY;
+        for (VariantResult variant : comparison.variants()) {
+            Curve curve = curveOf.apply(variant.curves());
+            if (!curve.isEmpty()) {
+                first = Math.min(first, curve.x().getFirst());
+                last = Math.max(last, curve.x().getLast());
+            }
+        }
+        List<Series> lines = new ArrayList<>();
+        if (first > last) {
+            return lines;
+        }
+        for (TrivialBaseline baseline : comparison.baselines()) {
+            Double value = baseline.metrics().get(metric);
+            if (value != null) {
+                lines.add(new Series(baseline.name() + " baseline (" + ReportFormat.number(value) + ")",
+                        comparison.variants().size() + lines.size(),
+                        new Curve(List.of(first, last), List.of(value, value), List.of(0.0, 0.0)), true));
+            }
+        }
+        return lines;
     }
 
     /**

@@ -39,13 +39,21 @@ record ReportDocument(String title, String description, String setup, TextTable 
         ComparisonTests tests = ComparisonTests.of(comparison);
         return new ReportDocument(comparison.recipeName() + ": optimizer comparison", comparison.description(),
                 setup, ReportTables.runMatrix(comparison), ReportTables.results(comparison), definitions,
-                Conclusion.of(tests), sections(tests, internals), charts);
+                Conclusion.of(tests), sections(comparison, tests, internals), charts);
     }
 
-    /** Significance and rankings, the paper's claims, then the optimizer internals when a run logged them. */
-    private static List<ReportSection> sections(ComparisonTests tests, OptimizerInternals internals) {
-        List<ReportSection> sections = new ArrayList<>(List.of(RankingTables.section(tests),
-                PaperClaims.section(tests)));
+    /**
+     * The trivial baselines when the runs recorded them (right under the results), significance and rankings, the
+     * paper's claims, then the optimizer internals when a run logged them.
+     */
+    private static List<ReportSection> sections(Comparison comparison, ComparisonTests tests,
+            OptimizerInternals internals) {
+        List<ReportSection> sections = new ArrayList<>();
+        ReportSection baselines = BaselinesSection.of(comparison);
+        if (baselines != null) {
+            sections.add(baselines);
+        }
+        sections.addAll(List.of(RankingTables.section(tests), PaperClaims.section(tests)));
         if (!internals.isEmpty()) {
             sections.add(internals.section());
         }

@@ -142,6 +142,14 @@ public final class SyntheticRuns {
         if (run.timingDisturbed != null) {
             summary.put("timing_disturbed", run.timingDisturbed);
         }
+        if (!run.baselines.isEmpty()) {
+            ObjectNode baselines = summary.putObject("baselines");
+            run.baselines.forEach((name, metrics) -> {
+                ObjectNode entry = baselines.putObject(name);
+                entry.put("description", run.baselineDescriptions.get(name));
+                metrics.forEach(entry::put);
+            });
+        }
         summary.putNull("statistics");
         write(dir.resolve("summary.json"), summary.toPrettyString());
         return this;
@@ -174,6 +182,8 @@ public final class SyntheticRuns {
         Boolean timingDisturbed;
         final Map<Integer, Map<String, Double>> evals = new LinkedHashMap<>();
         IntFunction<Map<String, Double>> telemetry = step -> Map.of();
+        final Map<String, Map<String, Double>> baselines = new LinkedHashMap<>();
+        final Map<String, String> baselineDescriptions = new LinkedHashMap<>();
 
         /** A completed run of {@code variant} with {@code seed} and these training losses, one per step. */
         public Run(String variant, String optimizer, int seed, double[] losses) {
@@ -226,6 +236,16 @@ public final class SyntheticRuns {
             values.put("eval_loss", evalLoss);
             values.put("eval_accuracy", accuracy);
             evals.put(step, values);
+            return this;
+        }
+
+        /**
+         * A trivial baseline in the summary's {@code baselines} object, as the runner records it:
+         * {@code "<name>": {"description": ..., <metric>: <value>, ...}}, in call order.
+         */
+        public Run baseline(String name, String description, Map<String, Double> metrics) {
+            baselines.put(name, new LinkedHashMap<>(metrics));
+            baselineDescriptions.put(name, description);
             return this;
         }
 
