@@ -118,6 +118,9 @@ class CompareEndToEndTest {
         // soaa logged its trust region: the section says what dt did, over both seeds' 6 steps
         assertTrue(markdown.contains("## Optimizer internals\n\nsoaa: "), markdown);
         assertTrue(markdown.contains(" (12 steps over 2 seeds)"), markdown);
+        assertTrue(markdown.contains("## Trivial baselines"), markdown);
+        assertTrue(markdown.contains("| unigram (baseline) | unigram (add-one), counted on the training tokens |"),
+                markdown);
         assertTrue(charts.contains(runs.resolve("charts").resolve("soaa-dt.png")), charts.toString());
         assertTrue(compare.out().contains("report: "), compare.out());
     }
@@ -167,6 +170,17 @@ class CompareEndToEndTest {
                 assertTrue(summary.get("statistics").isObject(), "statistics in " + run);
                 assertEquals(Runtime.getRuntime().availableProcessors(), summary.get(MetricKeys.CORES).asInt());
                 assertTrue(summary.get(MetricKeys.LOAD_1M).asDouble() >= 0, summary.toString());
+                // every run prepares the same data, so records the same n-gram baselines, in nats and perplexity
+                JsonNode baselines = summary.get(MetricKeys.BASELINES);
+                assertEquals(List.of("unigram", "bigram"),
+                        baselines.properties().stream().map(java.util.Map.Entry::getKey).toList());
+                for (JsonNode baseline : baselines) {
+                    assertEquals(Math.exp(baseline.get(MetricKeys.EVAL_LOSS).asDouble()),
+                            baseline.get("eval_perplexity").asDouble(), 1e-9 * baseline.get("eval_perplexity")
+                                    .asDouble(), baselines.toString());
+                }
+                assertEquals(JSON.readTree(runs.resolve(VARIANTS.getFirst()).resolve("seed-" + SEEDS[0])
+                        .resolve(MetricKeys.SUMMARY_FILE).toFile()).get(MetricKeys.BASELINES), baselines);
                 JsonNode statistics = summary.get("statistics");
                 assertTrue(statistics.get("median_step_ms").asDouble() > 0, statistics.toString());
                 assertTrue(statistics.get("timing_disturbed").isBoolean(), statistics.toString());

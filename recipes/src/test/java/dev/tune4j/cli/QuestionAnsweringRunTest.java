@@ -77,5 +77,13 @@ class QuestionAnsweringRunTest {
         }
         assertTrue(eval.get("eval_f1").asDouble() >= eval.get("eval_exact_match").asDouble(), eval.toString());
         assertTrue(Double.isFinite(eval.get(MetricKeys.EVAL_LOSS).asDouble()), eval.toString());
+        // the first two questions are held out; each context is one sentence, answered whole: no exact match;
+        // F1 "pequod sailed from nantucket in winter under captain ahab" vs "captain ahab": 2*(2/9)/(2/9+1) = 4/11,
+        // "ishmael signed on as sailor after night at spouterinn in new bedford" vs "spouterinn": 2/13
+        JsonNode baseline = summary.get(MetricKeys.BASELINES).get("first_sentence");
+        assertEquals("the context's first sentence as the answer",
+                baseline.get(MetricKeys.BASELINE_DESCRIPTION).asText());
+        assertEquals(0, baseline.get("eval_exact_match").asDouble());
+        assertEquals((4.0 / 11 + 2.0 / 13) / 2, baseline.get("eval_f1").asDouble(), 1e-12);
     }
 }

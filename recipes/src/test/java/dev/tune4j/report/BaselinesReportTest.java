@@ -82,7 +82,8 @@ class BaselinesReportTest {
                 """), markdown);
         assertFalse(markdown.contains("soaa's eval accuracy"), markdown);
         // right under the results, before the significance tests
-        assertTrue(markdown.indexOf("## Trivial baselines") < markdown.indexOf("## Significance and rankings"), markdown);
+        assertTrue(markdown.indexOf("## Trivial baselines") < markdown.indexOf("## Significance and rankings"),
+                markdown);
         String html = Files.readString(written.html());
         assertTrue(html.contains("<td>majority_class (baseline)</td>"), html);
         assertTrue(html.contains("adamw&#39;s eval accuracy 0.6800 is not above the majority_class baseline&#39;s"
