@@ -32,8 +32,8 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  *   <li>Training loss against step and against wall time, and evaluation loss against step: the mean over completed
  *       seeds as a line, with a band of ±1 sample standard deviation in the same colour, translucent. The y axis is
  *       logarithmic when every band stays positive and spans more than a factor of 10, linear otherwise. The
- *       evaluation-loss chart also draws each trivial baseline that has an {@code eval_loss} (the unigram and bigram
- *       of a language model) as a dashed, labelled horizontal line across the evaluated steps.
+ *       evaluation-loss chart also draws each trivial baseline that has an {@code eval_loss} (a classifier's class
+ *       prior, a language model's unigram and bigram) as a dashed, labelled horizontal line across the evaluated steps.
  *   <li>Optimizer-state bytes, peak RSS and tokens/s per variant: bars of the mean with ±1 std error bars (none
  *       when no variant has any spread), bytes in the binary unit that suits the largest bar.
  * </ul>

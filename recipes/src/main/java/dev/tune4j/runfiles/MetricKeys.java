@@ -41,8 +41,9 @@ import dev.tune4j.task.TrainingTask;
  * <p><b>Trivial baselines</b>: {@value #SUMMARY_FILE} holds {@value #BASELINES}, an object with one entry per
  * baseline of the task ({@code dev.tune4j.task.TrivialBaseline}), scored on the run's evaluation examples:
  * {@code majority_class} (classification: always the training set's majority class; {@code eval_accuracy},
- * {@code eval_macro_f1}), {@code unigram} and {@code bigram} (plain-text causal LM: add-one unigram and interpolated
- * bigram counted on the training tokens; {@code eval_loss} in nats per token and {@code eval_perplexity}),
+ * {@code eval_macro_f1}), {@code class_prior} (classification: the training set's add-one class frequencies as the
+ * prediction; {@code eval_loss}), {@code unigram} and {@code bigram} (plain-text causal LM: add-one unigram and
+ * interpolated bigram counted on the training tokens; {@code eval_loss} in nats per token and {@code eval_perplexity}),
  * {@code first_sentence} (extractive QA: the context's first sentence as the answer; {@code eval_exact_match},
  * {@code eval_f1}). Each entry has {@value #BASELINE_DESCRIPTION} (what it predicts, in words) and its metrics under
  * the evaluation lines' keys, so a baseline sits on the same axis as the model's metric. Empty for prompt→answer

@@ -53,7 +53,8 @@ public final class ClassificationTask extends TrainingTask {
         this.eval = eval;
         this.trainLabels = split.train().labelIds();
         this.evalLabels = split.eval().labelIds();
-        this.baselines = List.of(TrivialBaseline.majorityClass(trainLabels, evalLabels, split.train().labels()));
+        this.baselines = List.of(TrivialBaseline.majorityClass(trainLabels, evalLabels, split.train().labels()),
+                TrivialBaseline.classPrior(trainLabels, evalLabels, split.train().labels().size()));
     }
 
     /**

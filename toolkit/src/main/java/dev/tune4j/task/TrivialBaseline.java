@@ -19,7 +19,9 @@ import java.util.Objects;
  * <ul>
  *   <li>Classification, {@value #MAJORITY_CLASS}: always predict the training set's most frequent class (ties to the
  *       lower class id); {@code eval_accuracy} and {@code eval_macro_f1} on the eval split
- *       ({@link ClassificationMetrics}).
+ *       ({@link ClassificationMetrics}); {@value #CLASS_PRIOR}: always predict the training set's class frequencies,
+ *       add-one smoothed ({@code (c + 1) / (N + K)}, so a class absent from training costs a finite loss), whose
+ *       {@code eval_loss} (mean cross-entropy in nats) sits on the axis of the classifier's.
  *   <li>Causal LM on plain text, {@value #UNIGRAM} and {@value #BIGRAM}: {@link NgramBaselines}' add-one unigram and
  *       interpolated bigram (λ chosen on the training stream), counted on the training tokens and scored on the
  *       held-out tokens as one stream; {@code eval_loss} is the mean cross-entropy in nats per token (the axis of the
@@ -36,6 +38,8 @@ import java.util.Objects;
 public record TrivialBaseline(String name, String description, Map<String, Double> metrics) {
     /** Name of the classification baseline. */
     public static final String MAJORITY_CLASS = "majority_class";
+    /** Name of the classification baseline on the eval-loss axis. */
+    public static final String CLASS_PRIOR = "class_prior";
     /** Name of the add-one unigram language model baseline. */
     public static final String UNIGRAM = "unigram";
     /** Name of the interpolated bigram language model baseline. */
@@ -79,6 +83,27 @@ public record TrivialBaseline(String name, String description, Map<String, Doubl
         return new TrivialBaseline(MAJORITY_CLASS, "always '" + labels.get(majority)
                 + "' (the training set's majority class, " + counts[majority] + " of " + trainLabels.length + ")",
                 metrics);
+    }
+
+    /**
+     * Always predicting the training set's add-one class frequencies, scored by cross-entropy on the eval labels.
+     *
+     * @param classes the number of classes; every id must be below it
+     */
+    public static TrivialBaseline classPrior(int[] trainLabels, int[] evalLabels, int classes) {
+        if (evalLabels.length == 0) {
+            throw new IllegalArgumentException("no eval labels to score");
+        }
+        long[] counts = new long[classes];
+        for (int label : trainLabels) {
+            counts[label]++;
+        }
+        double loss = 0;
+        for (int label : evalLabels) {
+            loss -= Math.log((counts[label] + 1.0) / (trainLabels.length + classes));
+        }
+        return new TrivialBaseline(CLASS_PRIOR, "the training set's class frequencies (add-one) as the prediction",
+                Map.of(TrainingTask.EVAL_LOSS, loss / evalLabels.length));
     }
 
     /**

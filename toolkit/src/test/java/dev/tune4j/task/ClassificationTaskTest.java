@@ -61,6 +61,10 @@ class ClassificationTaskTest {
         assertEquals(TrivialBaseline.MAJORITY_CLASS, majority.name());
         assertEquals(0.5, majority.metrics().get("eval_accuracy"), 1e-15);
         assertEquals(1.0 / 3, majority.metrics().get("eval_macro_f1"), 1e-15);
+        // class frequencies (4+1)/(8+2) = 1/2 each: every eval text costs ln 2
+        TrivialBaseline prior = task.baselines().get(1);
+        assertEquals(TrivialBaseline.CLASS_PRIOR, prior.name());
+        assertEquals(Math.log(2), prior.metrics().get(TrainingTask.EVAL_LOSS), 1e-15);
         LoraConfig lora = new LoraConfig(4, 8, 0, List.of("query", "value"), List.of("classifier"), false, null, null);
         try (NDManager manager = NDManager.newBaseManager()) {
             Engine.getInstance().setRandomSeed(3);

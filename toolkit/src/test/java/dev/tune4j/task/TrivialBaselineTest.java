@@ -35,6 +35,20 @@ class TrivialBaselineTest {
     }
 
     @Test
+    void theClassPriorScoresTheEvalLabelsByCrossEntropy() {
+        // train: ham 2, spam 3 of 5, 2 classes: P(ham) = 3/7, P(spam) = 4/7; eval ham, spam, spam, ham, ham
+        TrivialBaseline baseline = TrivialBaseline.classPrior(new int[] {0, 1, 1, 1, 0}, new int[] {0, 1, 1, 0, 0},
+                2);
+        assertEquals(TrivialBaseline.CLASS_PRIOR, baseline.name());
+        assertEquals(List.of(TrainingTask.EVAL_LOSS), List.copyOf(baseline.metrics().keySet()));
+        assertEquals(-(3 * Math.log(3.0 / 7) + 2 * Math.log(4.0 / 7)) / 5,
+                baseline.metrics().get(TrainingTask.EVAL_LOSS), 1e-15);
+        // a class never seen in training still has probability 1 / (N + K): train a a, eval b -> ln(4)
+        assertEquals(Math.log(4), TrivialBaseline.classPrior(new int[] {0, 0}, new int[] {1}, 2).metrics()
+                .get(TrainingTask.EVAL_LOSS), 1e-15);
+    }
+
+    @Test
     void ngramsGiveTheEvalLossInNatsAndItsPerplexity() {
         // train 0 1 1, vocabulary 3: add-one unigram P = (1+1)/6, (2+1)/6, (0+1)/6
         // held-out 1 0 2 scores tokens 0 and 2: (ln 3 + ln 6) / 2 = ln(18) / 2
