@@ -2,6 +2,7 @@ package dev.tune4j.report;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -24,6 +25,12 @@ record ReportDocument(String title, String description, String setup, TextTable 
     static final String CHART_FOLDER = "charts";
 
     static ReportDocument of(Comparison comparison, List<ChartImage> charts, OptimizerInternals internals) {
+        return of(comparison, charts, internals, Optional.empty());
+    }
+
+    /** The document, with the tuning section (after the optimizer internals) when the comparison tuned. */
+    static ReportDocument of(Comparison comparison, List<ChartImage> charts, OptimizerInternals internals,
+            Optional<ReportSection> tuning) {
         String seeds = comparison.seeds().stream().map(String::valueOf).collect(Collectors.joining(", "));
         int variants = comparison.variants().size();
         String setup = variants + (variants == 1 ? " variant" : " variants") + ", seeds " + seeds + "; target loss "
@@ -39,16 +46,21 @@ record ReportDocument(String title, String description, String setup, TextTable 
         ComparisonTests tests = ComparisonTests.of(comparison);
         return new ReportDocument(comparison.recipeName() + ": optimizer comparison", comparison.description(),
                 setup, ReportTables.runMatrix(comparison), ReportTables.results(comparison), definitions,
-                Conclusion.of(tests), sections(tests, internals), charts);
+                Conclusion.of(tests), sections(tests, internals, tuning), charts);
     }
 
-    /** Significance and rankings, the paper's claims, then the optimizer internals when a run logged them. */
-    private static List<ReportSection> sections(ComparisonTests tests, OptimizerInternals internals) {
+    /**
+     * Significance and rankings, the paper's claims, the optimizer internals when a run logged them, then the tuning
+     * when the comparison tuned.
+     */
+    private static List<ReportSection> sections(ComparisonTests tests, OptimizerInternals internals,
+            Optional<ReportSection> tuning) {
         List<ReportSection> sections = new ArrayList<>(List.of(RankingTables.section(tests),
                 PaperClaims.section(tests)));
         if (!internals.isEmpty()) {
             sections.add(internals.section());
         }
+        tuning.ifPresent(sections::add);
         return sections;
     }
 
