@@ -70,7 +70,7 @@ final class TuneChecks {
         if (tune.space() != null) {
             ok &= space(tune, path);
         }
-        for (String key : List.of("trials", "steps", "seed", "objective", "space")) {
+        for (String key : List.of("enabled", "trials", "steps", "seed", "objective", "space")) {
             ok &= !locations.failed(path + "." + key);
         }
         return ok;
@@ -173,7 +173,7 @@ final class TuneChecks {
             option = space.keySet().iterator().next();
             values = (List<?>) space.get(option);
         }
-        OptimizerFactory factory = Optimizers.all().get(variant.optimizer());
+        OptimizerFactory factory = variant.optimizer() == null ? null : Optimizers.all().get(variant.optimizer());
         if (factory == null || !plans.containsKey(variant)) {
             return; // the optimizer or its options were reported already
         }
