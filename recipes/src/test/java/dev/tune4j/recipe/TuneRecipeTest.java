@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tune4j.tuning.SearchGrid;
 import dev.tune4j.tuning.TuningPlan;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -37,6 +40,18 @@ class TuneRecipeTest {
     private static List<String> errorsOf(String yaml) {
         RecipeException thrown = assertThrows(RecipeException.class, () -> load(yaml));
         return thrown.errors().stream().map(RecipeProblem::toString).toList();
+    }
+
+    /** The README's example block, on a recipe with its LoRA block: the variants get the same budget, 5 trials. */
+    @Test
+    void theReadmeExampleValidates() throws IOException {
+        String readme = Files.readString(Path.of("..", "README.md")); // surefire runs in the module's directory
+        String section = readme.substring(readme.indexOf("### Tuning with an equal budget"));
+        String example = section.substring(section.indexOf("```yaml\n") + 8, section.indexOf("```\n", 10));
+        Recipe recipe = load(RECIPE.substring(0, RECIPE.indexOf("variants:")) + example).recipe();
+        assertEquals(List.of(5, 5), recipe.variants().stream()
+                .map(v -> TuningPlan.of(recipe, v).orElseThrow().grid().values().size()).toList());
+        assertEquals(3.0e-2, TuningPlan.of(recipe, recipe.variants().get(1)).orElseThrow().grid().values().get(4));
     }
 
     @Test
@@ -103,7 +118,8 @@ class TuneRecipeTest {
         assertEquals(List.of("tune.yaml:12:11 tune.space.lr[1]: 1.0E-4 is listed twice"),
                 errorsOf(RECIPE + "tune:\n  space: {lr: [1.0e-4, 1.0e-4]}\n"));
         assertEquals(List.of("tune.yaml:12:11 tune.trials: is 3 but tune.space.lr lists 2 values: the trials are"
-                + " the points of the grid"), errorsOf(RECIPE + "tune:\n  trials: 3\n  space: {lr: [1.0e-4, 1.0e-3]}\n"));
+                + " the points of the grid"),
+                errorsOf(RECIPE + "tune:\n  trials: 3\n  space: {lr: [1.0e-4, 1.0e-3]}\n"));
     }
 
     @Test
