@@ -33,6 +33,8 @@ import java.util.Optional;
  * @param throughputWarmupSteps first steps of each run left out of tokens/s (allocator and JIT warm-up)
  * @param allowBatchLargerThanData train with a {@code batch_size} above the number of training examples (every
  *     batch then repeats examples); without it such a recipe is refused
+ * @param tune tuning trials that pick each variant's options before its seeds run (see {@link TuneSpec}); absent or
+ *     {@code off}: every variant runs with its own options
  */
 public record Recipe(
         String name,
@@ -55,7 +57,8 @@ public record Recipe(
         @OptionalKey String outputDir,
         @DefaultValue("cpu") String device,
         @DefaultValue("2") int throughputWarmupSteps,
-        @DefaultValue("false") boolean allowBatchLargerThanData) {
+        @DefaultValue("false") boolean allowBatchLargerThanData,
+        @OptionalKey TuneSpec tune) {
 
     /** The variant called {@code name}, if the recipe has it. */
     public Optional<VariantSpec> variant(String name) {
@@ -80,7 +83,7 @@ public record Recipe(
         }
         return new Recipe(name, description, model, task, data, kept.lora, kept.variants, List.of(seed), steps,
                 epochs, batchSize, gradientAccumulation, maxSequenceLength, schedule, gradientClipping, evalInterval,
-                targetLoss, outputDir, device, throughputWarmupSteps, allowBatchLargerThanData);
+                targetLoss, outputDir, device, throughputWarmupSteps, allowBatchLargerThanData, tune);
     }
 
     /**
@@ -99,13 +102,31 @@ public record Recipe(
         boolean loraStillUsed = keptVariants.stream().anyMatch(VariantSpec::lora);
         return new Recipe(name, description, model, task, data, loraStillUsed ? lora : null, keptVariants, seeds,
                 steps, epochs, batchSize, gradientAccumulation, maxSequenceLength, schedule, gradientClipping,
-                evalInterval, targetLoss, outputDir, device, throughputWarmupSteps, allowBatchLargerThanData);
+                evalInterval, targetLoss, outputDir, device, throughputWarmupSteps, allowBatchLargerThanData, tune);
+    }
+
+    /**
+     * This recipe as one variant's tuning trials run it: the given trial variants, one seed, {@code steps} steps,
+     * no tune block, into {@code directory}. A LoRA block that no trial uses is dropped.
+     */
+    public Recipe forTrials(List<VariantSpec> trialVariants, int seed, int trialSteps, String directory) {
+        boolean loraUsed = trialVariants.stream().anyMatch(VariantSpec::lora);
+        return new Recipe(name, description, model, task, data, loraUsed ? lora : null, trialVariants, List.of(seed),
+                trialSteps, null, batchSize, gradientAccumulation, maxSequenceLength, schedule, gradientClipping,
+                evalInterval, targetLoss, directory, device, throughputWarmupSteps, allowBatchLargerThanData, null);
+    }
+
+    /** This recipe with other variants (e.g. with the options tuning chose), everything else kept. */
+    public Recipe withVariantSpecs(List<VariantSpec> replaced) {
+        return new Recipe(name, description, model, task, data, lora, replaced, seeds, steps, epochs, batchSize,
+                gradientAccumulation, maxSequenceLength, schedule, gradientClipping, evalInterval, targetLoss,
+                outputDir, device, throughputWarmupSteps, allowBatchLargerThanData, tune);
     }
 
     /** This recipe with another output directory. */
     public Recipe withOutputDir(String directory) {
         return new Recipe(name, description, model, task, data, lora, variants, seeds, steps, epochs, batchSize,
                 gradientAccumulation, maxSequenceLength, schedule, gradientClipping, evalInterval, targetLoss,
-                directory, device, throughputWarmupSteps, allowBatchLargerThanData);
+                directory, device, throughputWarmupSteps, allowBatchLargerThanData, tune);
     }
 }

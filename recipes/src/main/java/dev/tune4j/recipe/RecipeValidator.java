@@ -28,6 +28,8 @@ final class RecipeValidator {
             "data.evidence_path");
     /** A single directory name: letters, digits, '.', '_', '-', not starting with '.' or '-'. */
     private static final Pattern DIRECTORY_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]*");
+    /** A variant name: a directory name that may also hold '=', as tuning trials are named ({@code lr=0.001}). */
+    private static final Pattern VARIANT_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._=-]*");
 
     private final Recipe recipe;
     private final KeyLocations locations;
@@ -58,6 +60,7 @@ final class RecipeValidator {
         }
         validator.lora();
         validator.variants();
+        new TuneChecks(recipe, locations, problems, validator.optimizerChecks.plans()).check();
         return validator.optimizerChecks.plans();
     }
 
@@ -281,8 +284,8 @@ final class RecipeValidator {
                 if (first != null) {
                     error(path + ".name", "duplicate variant name '" + variant.name() + "' (also variants[" + first
                             + "] at " + locations.of(KeyLocations.item("variants", first) + ".name") + ")");
-                } else if (!DIRECTORY_NAME.matcher(variant.name()).matches()) {
-                    error(path + ".name", "must be usable as a directory name (letters, digits, '.', '_', '-'),"
+                } else if (!VARIANT_NAME.matcher(variant.name()).matches()) {
+                    error(path + ".name", "must be usable as a directory name (letters, digits, '.', '_', '-', '='),"
                             + " found '" + variant.name() + "'");
                 }
             }

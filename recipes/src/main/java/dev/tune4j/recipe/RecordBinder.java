@@ -77,6 +77,10 @@ final class RecordBinder {
                         : mismatch(node, path, "a mapping");
             }
         } else if (type instanceof Class<?> plain) {
+            if (plain == TuneSpec.class && node instanceof YamlNode.Scalar scalar
+                    && (Boolean.FALSE.equals(scalar.value()) || "off".equals(scalar.value()))) {
+                return TuneSpec.OFF; // tune: off
+            }
             if (plain.isRecord()) {
                 return node instanceof YamlNode.Mapping mapping ? record(mapping, plain, path)
                         : mismatch(node, path, "a mapping");

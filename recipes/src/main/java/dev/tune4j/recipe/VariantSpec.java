@@ -3,6 +3,8 @@ package dev.tune4j.recipe;
 import dev.tune4j.optim.OptimizerSettings;
 import dev.tune4j.optim.ParameterGroup;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -14,13 +16,24 @@ import java.util.Map;
  * @param options optimizer options, checked against its schema
  * @param paramGroups parameter groups, first match wins
  * @param lora whether this variant trains the recipe's LoRA adapters instead of the full model
+ * @param tune this variant's own tuning, overriding the recipe's {@code tune} key by key (the budget must stay the
+ *     same), or null
  */
 public record VariantSpec(
         String name,
         String optimizer,
         @DefaultValue("{}") Map<String, Object> options,
         @DefaultValue("[]") List<ParameterGroupSpec> paramGroups,
-        @DefaultValue("false") boolean lora) {
+        @DefaultValue("false") boolean lora,
+        @OptionalKey TuneSpec tune) {
+
+    /** This variant with {@code changed} options set over its own (the values tuning chose, or a trial's). */
+    public VariantSpec withOptions(String newName, Map<String, Object> changed) {
+        Map<String, Object> merged = new LinkedHashMap<>(options);
+        merged.putAll(changed);
+        return new VariantSpec(newName, optimizer, Collections.unmodifiableMap(merged), paramGroups, lora, tune);
+    }
+
 
     /** The optimizer settings of this variant for a run of {@code totalSteps} optimizer steps. */
     public OptimizerSettings optimizerSettings(long totalSteps) {

@@ -1,6 +1,7 @@
 package dev.tune4j.report;
 
 import dev.tune4j.io.OutputFiles;
+import dev.tune4j.tuning.TuningRecord;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -8,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -46,8 +48,9 @@ public final class Report {
     public static WrittenReport write(Comparison comparison) throws IOException {
         Path directory = comparison.runsDir();
         Path chartFolder = directory.resolve(ReportDocument.CHART_FOLDER);
+        Optional<TuningRecord> tuning = TuningRecord.read(directory);
         ReportDocument document = ReportDocument.of(comparison, ReportCharts.draw(comparison),
-                OptimizerInternals.of(comparison));
+                OptimizerInternals.of(comparison), TuningSection.of(tuning));
         List<ChartImage> charts = document.allCharts();
 
         Files.createDirectories(chartFolder);
@@ -55,15 +58,15 @@ public final class Report {
         for (ChartImage chart : charts) {
             chartFiles.add(writeAtomically(chartFolder.resolve(chart.fileName()), chart.png()));
         }
-        for (String name : Stream.concat(ReportCharts.FILE_NAMES.stream(), OptimizerInternals.FILE_NAMES.stream())
-                .toList()) {
+        for (String name : Stream.of(ReportCharts.FILE_NAMES, OptimizerInternals.FILE_NAMES,
+                List.of(TuningSection.SENSITIVITY_CHART)).flatMap(List::stream).toList()) {
             if (charts.stream().noneMatch(chart -> chart.fileName().equals(name))) {
                 Files.deleteIfExists(chartFolder.resolve(name));
             }
         }
         Path csv = writeAtomically(directory.resolve(CSV_FILE), utf8(SummaryCsv.render(comparison)));
         Path json = writeAtomically(directory.resolve(JSON_FILE),
-                utf8(SummaryJson.render(comparison, document.conclusion())));
+                utf8(SummaryJson.render(comparison, document.conclusion(), tuning)));
         Path markdown = writeAtomically(directory.resolve(MARKDOWN_FILE), utf8(MarkdownReport.render(document)));
         Path html = writeAtomically(directory.resolve(HTML_FILE), utf8(HtmlReport.render(document)));
         return new WrittenReport(markdown, html, csv, json, chartFiles, document.conclusion());

@@ -163,11 +163,18 @@ public final class ReportCharts {
     /** A line chart of {@code series}, each thinned to {@value #MAX_CHART_POINTS} points. */
     static ChartImage lines(String fileName, String title, String xTitle, String yTitle, List<Series> series,
             boolean logarithmic) {
+        return lines(fileName, title, xTitle, yTitle, series, logarithmic, false);
+    }
+
+    /** {@link #lines(String, String, String, String, List, boolean)}, with the x axis on a log scale if asked. */
+    static ChartImage lines(String fileName, String title, String xTitle, String yTitle, List<Series> series,
+            boolean logarithmic, boolean xLogarithmic) {
         XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(xTitle)
                 .yAxisTitle(yTitle).build();
         style(chart.getStyler());
         chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
         chart.getStyler().setYAxisLogarithmic(logarithmic);
+        chart.getStyler().setXAxisLogarithmic(xLogarithmic);
         for (Series line : series) {
             Curve curve = line.curve().thinned(MAX_CHART_POINTS);
             if (curve.isEmpty()) {

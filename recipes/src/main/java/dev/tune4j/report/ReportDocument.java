@@ -2,6 +2,7 @@ package dev.tune4j.report;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -24,6 +25,12 @@ record ReportDocument(String title, String description, String setup, TextTable 
     static final String CHART_FOLDER = "charts";
 
     static ReportDocument of(Comparison comparison, List<ChartImage> charts, OptimizerInternals internals) {
+        return of(comparison, charts, internals, Optional.empty());
+    }
+
+    /** The document, with the tuning section (after the optimizer internals) when the comparison tuned. */
+    static ReportDocument of(Comparison comparison, List<ChartImage> charts, OptimizerInternals internals,
+            Optional<ReportSection> tuning) {
         String seeds = comparison.seeds().stream().map(String::valueOf).collect(Collectors.joining(", "));
         int variants = comparison.variants().size();
         String setup = variants + (variants == 1 ? " variant" : " variants") + ", seeds " + seeds + "; target loss "
@@ -39,15 +46,15 @@ record ReportDocument(String title, String description, String setup, TextTable 
         ComparisonTests tests = ComparisonTests.of(comparison);
         return new ReportDocument(comparison.recipeName() + ": optimizer comparison", comparison.description(),
                 setup, ReportTables.runMatrix(comparison), ReportTables.results(comparison), definitions,
-                Conclusion.of(tests), sections(comparison, tests, internals), charts);
+                Conclusion.of(tests), sections(comparison, tests, internals, tuning), charts);
     }
 
     /**
      * The trivial baselines when the runs recorded them (right under the results), significance and rankings, the
-     * paper's claims, then the optimizer internals when a run logged them.
+     * paper's claims, the optimizer internals when a run logged them, then the tuning when the comparison tuned.
      */
     private static List<ReportSection> sections(Comparison comparison, ComparisonTests tests,
-            OptimizerInternals internals) {
+            OptimizerInternals internals, Optional<ReportSection> tuning) {
         List<ReportSection> sections = new ArrayList<>();
         ReportSection baselines = BaselinesSection.of(comparison);
         if (baselines != null) {
@@ -57,6 +64,7 @@ record ReportDocument(String title, String description, String setup, TextTable 
         if (!internals.isEmpty()) {
             sections.add(internals.section());
         }
+        tuning.ifPresent(sections::add);
         return sections;
     }
 

@@ -5,8 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tune4j.tuning.TuningRecord;
 import java.io.UncheckedIOException;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Renders the comparison's {@code summary.json}:
@@ -29,7 +31,8 @@ import java.util.Map;
  * Aggregates are over completed seeds (mean, sample std with ddof 1 and 0 for one seed, and the seed count); a
  * curve is {@code {"x": [...], "mean": [...], "std": [...]}}. Per-seed statistics are those of
  * {@link RunStatistics} recomputed from {@code metrics.jsonl}, also for diverged seeds. {@code "significance"} holds
- * every test behind the conclusion and the rankings ({@link SignificanceJson}).
+ * every test behind the conclusion and the rankings ({@link SignificanceJson}). {@code "tuning"}, only when the
+ * comparison tuned, maps each tuned variant to the values its seeds ran with, e.g. {@code {"adamw": {"lr": 0.001}}}.
  */
 final class SummaryJson {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -37,6 +40,11 @@ final class SummaryJson {
     private SummaryJson() {}
 
     static String render(Comparison comparison, String conclusion) {
+        return render(comparison, conclusion, Optional.empty());
+    }
+
+    /** The summary, with the values tuning chose when {@code tuning} is present. */
+    static String render(Comparison comparison, String conclusion, Optional<TuningRecord> tuning) {
         ObjectNode root = JSON.createObjectNode();
         ObjectNode recipe = root.putObject("recipe");
         recipe.put("name", comparison.recipeName());
@@ -45,6 +53,7 @@ final class SummaryJson {
         root.put("main_eval_metric", comparison.mainEvalMetric());
         root.put("conclusion", conclusion);
         root.set("significance", SignificanceJson.of(ComparisonTests.of(comparison)));
+        tuning.ifPresent(record -> root.set("tuning", JSON.valueToTree(record.chosenByVariant())));
         ArrayNode variants = root.putArray("variants");
         for (VariantResult variant : comparison.variants()) {
             VariantStatistics stats = variant.statistics();

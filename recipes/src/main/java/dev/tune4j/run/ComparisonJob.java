@@ -17,7 +17,9 @@ import java.nio.file.Path;
 /**
  * A whole comparison, as {@code tune4j compare} and the notebooks run it: writes the resolved recipe into the output
  * directory, makes the model and data ready once (import, fetch, tokenize: a failure here stops before any run),
- * trains every variant with every seed, each in its own JVM ({@link ComparisonRunner}), then writes the report.
+ * runs the tuning trials of a recipe with a {@code tune} block and merges each variant's chosen values into its
+ * options ({@link TuningRunner}), trains every variant with every seed, each in its own JVM
+ * ({@link ComparisonRunner}), then writes the report.
  * A diverged or failed run is shown as such in the report; the others still count.
  */
 public final class ComparisonJob {
@@ -51,7 +53,11 @@ public final class ComparisonJob {
                 + " seeds of " + recipe.name() + " into " + outputDir);
         TaskData.prepare(recipe, out); // fetch, import and tokenize once up front, so runs start from caches
         long started = System.nanoTime();
-        new ComparisonRunner(recipe, recipeFile, outputDir, out).runAll();
+        Recipe tuned = new TuningRunner(recipe, outputDir, out).tune();
+        if (tuned != recipe) {
+            Files.writeString(recipeFile, RecipeWriter.toYaml(tuned)); // the seeds' runs load the chosen options
+        }
+        new ComparisonRunner(tuned, recipeFile, outputDir, out).runAll();
         Comparison comparison = ComparisonReader.read(outputDir);
         WrittenReport report = Report.write(comparison);
         out.printf("tune4j: %d runs in %.1f min; report: %s%n", recipe.variants().size() * recipe.seeds().size(),

@@ -98,7 +98,8 @@ public final class ComparisonRunner {
         return runs;
     }
 
-    private Path runChild(VariantSpec variant, int seed) throws IOException, InterruptedException {
+    /** Runs one variant with one seed in its own JVM; returns its run directory (also for a crash). */
+    Path runChild(VariantSpec variant, int seed) throws IOException, InterruptedException {
         Path directory = RunLayout.runDirectory(outputDir, variant.name(), seed);
         Files.createDirectories(directory);
         Files.deleteIfExists(directory.resolve(MetricKeys.SUMMARY_FILE));

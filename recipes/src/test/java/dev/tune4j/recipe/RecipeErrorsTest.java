@@ -56,7 +56,7 @@ class RecipeErrorsTest {
         assertEquals(List.of(1, 2, 3), recipe.seeds());
         assertEquals(8, recipe.batchSize());
         assertEquals(new ScheduleSpec(ScheduleType.CONSTANT, 0, 0.0), recipe.schedule());
-        assertEquals(new VariantSpec("adamw", "adamw", Map.of(), List.of(), false),
+        assertEquals(new VariantSpec("adamw", "adamw", Map.of(), List.of(), false, null),
                 recipe.variants().getFirst());
     }
 
