@@ -34,6 +34,8 @@ import java.util.stream.Stream;
  *       {@code cores} from {@code summary.json} (absent: the load is not checked against them).
  *   <li>The comparison's target loss is the recipe's {@code target_loss}, else that of the first run having one.
  *   <li>{@code lora} and {@code timing_disturbed} of a summary are false when absent.
+ *   <li>A run's memory breakdown ({@link MemoryBreakdown}) is recomputed from its training lines and the
+ *       {@code weights_bytes} and {@code gradient_bytes} of its summary; none without them or on a GPU.
  * </ul>
  */
 public final class ComparisonReader {
@@ -217,9 +219,10 @@ public final class ComparisonReader {
                             + " says the run completed");
                 }
             }
+            MemoryBreakdown memory = statistics == null ? null : MemoryBreakdown.of(summary, metrics.trainSteps());
             return new RunFiles(new SeedRun(seed, status, divergedAt, text(summary, "error"),
                     text(summary, "optimizer"), trainable, metrics, statistics, flag(summaryFile, summary, "lora"),
-                    flag(summaryFile, summary, TIMING_DISTURBED)), targetLoss);
+                    flag(summaryFile, summary, TIMING_DISTURBED), memory), targetLoss);
         }
     }
 
