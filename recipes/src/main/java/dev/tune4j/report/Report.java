@@ -55,8 +55,8 @@ public final class Report {
         for (ChartImage chart : charts) {
             chartFiles.add(writeAtomically(chartFolder.resolve(chart.fileName()), chart.png()));
         }
-        for (String name : Stream.concat(ReportCharts.FILE_NAMES.stream(), OptimizerInternals.FILE_NAMES.stream())
-                .toList()) {
+        for (String name : Stream.of(ReportCharts.FILE_NAMES, OptimizerInternals.FILE_NAMES,
+                List.of(MemoryAttribution.CHART)).flatMap(List::stream).toList()) {
             if (charts.stream().noneMatch(chart -> chart.fileName().equals(name))) {
                 Files.deleteIfExists(chartFolder.resolve(name));
             }

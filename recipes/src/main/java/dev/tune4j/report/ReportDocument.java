@@ -42,12 +42,19 @@ record ReportDocument(String title, String description, String setup, TextTable 
                 Conclusion.of(tests), sections(tests, internals), charts);
     }
 
-    /** Significance and rankings, the paper's claims, then the optimizer internals when a run logged them. */
+    /**
+     * Significance and rankings, the paper's claims, then the optimizer internals when a run logged them, and where
+     * the memory goes when a run has a memory breakdown.
+     */
     private static List<ReportSection> sections(ComparisonTests tests, OptimizerInternals internals) {
         List<ReportSection> sections = new ArrayList<>(List.of(RankingTables.section(tests),
                 PaperClaims.section(tests)));
         if (!internals.isEmpty()) {
             sections.add(internals.section());
+        }
+        MemoryAttribution memory = MemoryAttribution.of(tests.comparison());
+        if (!memory.isEmpty()) {
+            sections.add(memory.section());
         }
         return sections;
     }
