@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.SequencedMap;
 import java.util.function.ToLongFunction;
 
@@ -140,7 +141,7 @@ record MemoryAttribution(List<Variant> variants) {
     /** E.g. "adamw: the largest part of its 1.9 GiB peak RSS is the rest (1.2 GiB, 63.2%)." */
     static String largestPartSentence(Variant variant) {
         SequencedMap<String, Double> parts = parts(variant);
-        var largest = parts.entrySet().stream().max(java.util.Map.Entry.comparingByValue()).orElseThrow();
+        var largest = parts.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow();
         return variant.name() + ": the largest part of its " + bytes(variant.peak().mean()) + " peak RSS is "
                 + largest.getKey() + " (" + bytes(largest.getValue()) + ", "
                 + String.format(Locale.ROOT, "%.1f%%", 100 * largest.getValue() / variant.peak().mean()) + ").";

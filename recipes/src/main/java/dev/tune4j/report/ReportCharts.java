@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
+import java.util.SequencedMap;
 import java.util.function.Function;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
@@ -228,7 +229,7 @@ public final class ReportCharts {
      * @param parts each part's name (the legend) and its bytes per category, bottom to top; none negative
      */
     static ChartImage stackedBytes(String fileName, String title, String yTitle, List<String> categories,
-            java.util.SequencedMap<String, List<Double>> parts) {
+            SequencedMap<String, List<Double>> parts) {
         double tallest = 0;
         for (int c = 0; c < categories.size(); c++) {
             int category = c;
