@@ -134,8 +134,21 @@ record MemoryAttribution(List<Variant> variants) {
         return state + peakText + ": the rest (activations, temporaries, allocator caches) "
                 + (rest >= 0 ? "grew" : "shrank") + " by " + bytes(Math.abs(rest)) + " (what the peak step freed by"
                 + " its end " + signed(freed) + ", what stayed resident " + signed(resident) + ") and the committed"
-                + " JVM heap changed by " + signed(heap) + " (means over " + eightBit.seeds() + " and "
-                + full.seeds() + " seeds, not a significance test).";
+                + " JVM heap changed by " + signed(heap) + grewMost(rest, heap,
+                eightBit.weights().mean() + eightBit.gradients().mean() - full.weights().mean()
+                        - full.gradients().mean())
+                + " (means over " + eightBit.seeds() + " and " + full.seeds() + " seeds, not a significance test).";
+    }
+
+    /** "; the part that grew most is X (+N)", or nothing when no part grew. */
+    private static String grewMost(double rest, double heap, double weightsAndGradients) {
+        SequencedMap<String, Double> growth = new LinkedHashMap<>();
+        growth.put("the rest", rest);
+        growth.put("the committed JVM heap", heap);
+        growth.put("weights and gradients", weightsAndGradients);
+        var most = growth.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow();
+        return most.getValue() > 0 ? "; the part that grew most is " + most.getKey() + " (" + signed(most.getValue())
+                + ")" : "";
     }
 
     /** E.g. "adamw: the largest part of its 1.9 GiB peak RSS is the rest (1.2 GiB, 63.2%)." */
@@ -184,10 +197,10 @@ record MemoryAttribution(List<Variant> variants) {
         parts.put("weights", variants.stream().map(v -> v.weights().mean()).toList());
         parts.put("gradients", variants.stream().map(v -> v.gradients().mean()).toList());
         parts.put("optimizer state", variants.stream().map(v -> v.state().mean()).toList());
-        parts.put("JVM heap committed (resident part)", variants.stream()
+        parts.put("JVM heap", variants.stream()
                 .map(v -> Math.max(0, v.heapCommitted().mean() + Math.min(0, v.resident().mean()))).toList());
-        parts.put("rest: freed by the peak step's end", variants.stream().map(v -> v.freed().mean()).toList());
-        parts.put("rest: resident after the peak step", variants.stream()
+        parts.put("rest: freed in the step", variants.stream().map(v -> v.freed().mean()).toList());
+        parts.put("rest: still resident", variants.stream()
                 .map(v -> Math.max(0, v.resident().mean())).toList());
         return ReportCharts.stackedBytes(CHART, "Where the peak RSS goes (mean over seeds)", "bytes at the peak",
                 names, parts);

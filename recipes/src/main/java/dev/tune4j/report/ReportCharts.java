@@ -245,8 +245,7 @@ public final class ReportCharts {
                 .yAxisTitle(yTitle + " (" + BYTE_UNITS[unit] + ")").build();
         style(chart.getStyler());
         chart.getStyler().setStacked(true);
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
-        chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
         if (categories.size() > 4) {
             chart.getStyler().setXAxisLabelRotation(20);
         }
