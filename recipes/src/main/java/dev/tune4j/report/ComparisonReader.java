@@ -38,6 +38,8 @@ import java.util.stream.Stream;
  *   <li>The trivial baselines are those of the first run, in variant and seed order, whose {@code summary.json} has a
  *       non-empty {@value MetricKeys#BASELINES} object (every run of a comparison prepares the same data); none when
  *       no summary has them (runs written before baselines were recorded).
+ *   <li>A run's memory breakdown ({@link MemoryBreakdown}) is recomputed from its training lines and the
+ *       {@code weights_bytes} and {@code gradient_bytes} of its summary; none without them or on a GPU.
  * </ul>
  */
 public final class ComparisonReader {
@@ -226,9 +228,11 @@ public final class ComparisonReader {
                             + " says the run completed");
                 }
             }
+            MemoryBreakdown memory = statistics == null ? null : MemoryBreakdown.of(summary, metrics.trainSteps());
             return new RunFiles(new SeedRun(seed, status, divergedAt, text(summary, "error"),
                     text(summary, "optimizer"), trainable, metrics, statistics, flag(summaryFile, summary, "lora"),
-                    flag(summaryFile, summary, TIMING_DISTURBED)), targetLoss, readBaselines(summaryFile, summary));
+                    flag(summaryFile, summary, TIMING_DISTURBED), memory), targetLoss,
+                    readBaselines(summaryFile, summary));
         }
     }
 

@@ -59,7 +59,7 @@ public final class Report {
             chartFiles.add(writeAtomically(chartFolder.resolve(chart.fileName()), chart.png()));
         }
         for (String name : Stream.of(ReportCharts.FILE_NAMES, OptimizerInternals.FILE_NAMES,
-                List.of(TuningSection.SENSITIVITY_CHART)).flatMap(List::stream).toList()) {
+                List.of(TuningSection.SENSITIVITY_CHART, MemoryAttribution.CHART)).flatMap(List::stream).toList()) {
             if (charts.stream().noneMatch(chart -> chart.fileName().equals(name))) {
                 Files.deleteIfExists(chartFolder.resolve(name));
             }

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
+import java.util.SequencedMap;
 import java.util.function.Function;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
@@ -266,6 +267,47 @@ public final class ReportCharts {
             series.setFillColor(colour(comparison.variants().indexOf(variant)));
         }
         return Optional.of(new ChartImage(fileName, title, png(chart)));
+    }
+
+    /**
+     * Stacked bars of byte counts: one bar per category, one segment per part, each part in its own palette colour;
+     * bytes in the binary unit that suits the tallest bar.
+     *
+     * @param categories the bars, left to right
+     * @param parts each part's name (the legend) and its bytes per category, bottom to top; none negative
+     */
+    static ChartImage stackedBytes(String fileName, String title, String yTitle, List<String> categories,
+            SequencedMap<String, List<Double>> parts) {
+        double tallest = 0;
+        for (int c = 0; c < categories.size(); c++) {
+            int category = c;
+            tallest = Math.max(tallest, parts.values().stream().mapToDouble(values -> values.get(category)).sum());
+        }
+        int unit = 0;
+        while (tallest >= 1024 && unit < BYTE_UNITS.length - 1) {
+            tallest /= 1024;
+            unit++;
+        }
+        double scale = Math.pow(1024, unit);
+        CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle("variant")
+                .yAxisTitle(yTitle + " (" + BYTE_UNITS[unit] + ")").build();
+        style(chart.getStyler());
+        chart.getStyler().setStacked(true);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+        if (categories.size() > 4) {
+            chart.getStyler().setXAxisLabelRotation(20);
+        }
+        int index = 0;
+        for (var part : parts.entrySet()) {
+            List<Double> values = part.getValue().stream().map(bytes -> {
+                if (bytes < 0) {
+                    throw new IllegalArgumentException(part.getKey() + " has negative bytes: " + bytes);
+                }
+                return bytes / scale;
+            }).toList();
+            chart.addSeries(part.getKey(), categories, values).setFillColor(colour(index++));
+        }
+        return new ChartImage(fileName, title, png(chart));
     }
 
     private static void style(Styler styler) {

@@ -51,7 +51,8 @@ record ReportDocument(String title, String description, String setup, TextTable 
 
     /**
      * The trivial baselines when the runs recorded them (right under the results), significance and rankings, the
-     * paper's claims, the optimizer internals when a run logged them, then the tuning when the comparison tuned.
+     * paper's claims, the optimizer internals when a run logged them, where the memory goes when a run has a memory
+     * breakdown, then the tuning when the comparison tuned.
      */
     private static List<ReportSection> sections(Comparison comparison, ComparisonTests tests,
             OptimizerInternals internals, Optional<ReportSection> tuning) {
@@ -63,6 +64,10 @@ record ReportDocument(String title, String description, String setup, TextTable 
         sections.addAll(List.of(RankingTables.section(tests), PaperClaims.section(tests)));
         if (!internals.isEmpty()) {
             sections.add(internals.section());
+        }
+        MemoryAttribution memory = MemoryAttribution.of(comparison);
+        if (!memory.isEmpty()) {
+            sections.add(memory.section());
         }
         tuning.ifPresent(sections::add);
         return sections;

@@ -21,8 +21,10 @@ import java.util.Map;
  * <p>A line is malformed, and reading stops with a {@link MetricsFormatException} naming file:line, when it is not a
  * JSON object, has no known {@value MetricKeys#TYPE}, lacks a key the statistics need, has a non-numeric or
  * non-finite value there (or in an evaluation line's {@value MetricKeys#LOAD_1M}, which may be absent but not
- * negative), a fractional step, token or byte count, or a step not above the previous line of its type. Blank lines
- * are skipped; keys the statistics do not use are ignored.
+ * negative), a fractional step, token or byte count, or a step not above the previous line of its type. The memory
+ * fields of training lines ({@value MetricKeys#RSS_BYTES}, {@value MetricKeys#HEAP_USED_BYTES},
+ * {@value MetricKeys#HEAP_COMMITTED_BYTES}) may be absent but, when present, are whole numbers. Blank lines are
+ * skipped; keys the statistics do not use are ignored.
  *
  * @param trainSteps training lines, steps strictly increasing
  * @param evalPoints evaluation lines, steps strictly increasing
@@ -92,7 +94,9 @@ public record RunMetrics(List<TrainStep> trainSteps, List<EvalPoint> evalPoints)
                 TrainStep step = new TrainStep(line.integer(MetricKeys.STEP), line.number(MetricKeys.LOSS),
                         line.count(MetricKeys.TOKENS), line.number(MetricKeys.ELAPSED_S),
                         line.number(MetricKeys.STEP_MS), line.count(MetricKeys.OPTIMIZER_STATE_BYTES),
-                        line.count(MetricKeys.PEAK_RSS_BYTES));
+                        line.count(MetricKeys.PEAK_RSS_BYTES), line.optionalCount(MetricKeys.RSS_BYTES),
+                        line.optionalCount(MetricKeys.HEAP_USED_BYTES),
+                        line.optionalCount(MetricKeys.HEAP_COMMITTED_BYTES));
                 line.requireAfter(step.step(), train.isEmpty() ? 0 : train.getLast().step());
                 train.add(step);
             } else if (MetricKeys.TYPE_EVAL.equals(type)) {
@@ -157,6 +161,11 @@ public record RunMetrics(List<TrainStep> trainSteps, List<EvalPoint> evalPoints)
                 throw problem("\"" + key + "\" must be a whole number, got " + value);
             }
             return value.asLong();
+        }
+
+        /** A whole number the line may leave out (the memory fields of the breakdown); null when absent. */
+        Long optionalCount(String key) throws MetricsFormatException {
+            return node.has(key) ? count(key) : null;
         }
 
         int integer(String key) throws MetricsFormatException {

@@ -16,6 +16,8 @@ import dev.tune4j.runfiles.RunStatus;
  * @param lora whether the run trained LoRA adapters only ({@code lora} of {@code summary.json}; false when absent)
  * @param timingDisturbed whether the runner flagged the run's timing as disturbed by the machine's load
  *     ({@code timing_disturbed} of {@code summary.json}; false when absent): its times stay out of speed comparisons
+ * @param memory where the run's peak memory went, recomputed from its metrics and the exact sizes of its
+ *     {@code summary.json}; null when they are missing or the run has no training line
  */
 public record SeedRun(
         int seed,
@@ -27,7 +29,16 @@ public record SeedRun(
         RunMetrics metrics,
         RunStatistics statistics,
         boolean lora,
-        boolean timingDisturbed) {
+        boolean timingDisturbed,
+        MemoryBreakdown memory) {
+
+    /** A run without a memory breakdown. */
+    public SeedRun(int seed, RunStatus status, Integer divergedAtStep, String error, String optimizer,
+            Long trainableParameters, RunMetrics metrics, RunStatistics statistics, boolean lora,
+            boolean timingDisturbed) {
+        this(seed, status, divergedAtStep, error, optimizer, trainableParameters, metrics, statistics, lora,
+                timingDisturbed, null);
+    }
 
     /** Whether the run counts towards the variant's aggregates: completed, with statistics. */
     public boolean countsTowardsAggregates() {

@@ -1,8 +1,8 @@
 package dev.tune4j.report;
 
 /**
- * The fields of one training line of {@code metrics.jsonl} that the statistics use; the other keys of the line
- * ({@code lr}, {@code grad_norm}, the phase timings, ...) are not read.
+ * The fields of one training line of {@code metrics.jsonl} that the statistics and the memory breakdown use; the
+ * other keys of the line ({@code lr}, {@code grad_norm}, the phase timings, ...) are not read.
  *
  * @param step optimizer step, 1-based
  * @param loss training loss of the step
@@ -11,6 +11,9 @@ package dev.tune4j.report;
  * @param stepMillis wall time of the step, milliseconds
  * @param optimizerStateBytes exact optimizer state bytes after the step
  * @param peakRssBytes peak resident set size of the process so far
+ * @param rssBytes resident set size after the step, or null when the line has none
+ * @param heapUsedBytes JVM heap used after the step, or null when the line has none
+ * @param heapCommittedBytes JVM heap committed after the step, or null when the line has none (older files)
  */
 public record TrainStep(
         int step,
@@ -19,4 +22,14 @@ public record TrainStep(
         double elapsedSeconds,
         double stepMillis,
         long optimizerStateBytes,
-        long peakRssBytes) {}
+        long peakRssBytes,
+        Long rssBytes,
+        Long heapUsedBytes,
+        Long heapCommittedBytes) {
+
+    /** A line without the memory fields that only the breakdown reads. */
+    public TrainStep(int step, double loss, long tokens, double elapsedSeconds, double stepMillis,
+            long optimizerStateBytes, long peakRssBytes) {
+        this(step, loss, tokens, elapsedSeconds, stepMillis, optimizerStateBytes, peakRssBytes, null, null, null);
+    }
+}

@@ -40,7 +40,8 @@ import java.util.function.Function;
  * train:  for each optimizer step: schedule factor -> micro-batches in the seed's order -> TrainingStep
  *                                  -> metrics line (with CPU time and the optimizer's telemetry) -> progress
  *                                  -> evaluation every eval_interval steps (with the machine's load)
- * end:    final evaluation -> summary (completed, or diverged at the step whose loss was NaN/Inf)
+ * end:    final evaluation -> summary (completed, or diverged at the step whose loss was NaN/Inf), with the exact
+ *         bytes of weights and gradients and where the peak memory went ({@link dev.tune4j.report.MemoryBreakdown})
  * </pre>
  *
  * A NaN or infinite loss ends the run as diverged (not as an error) at that step, and so does a non-finite evaluation
@@ -122,6 +123,8 @@ public final class RecipeRunner {
             buildingModel = false;
             long totalParameters = ParameterNames.of(model).values().stream()
                     .mapToLong(p -> p.getArray().size()).sum();
+            summary.put(MetricKeys.WEIGHTS_BYTES, ParameterBytes.weights(model));
+            summary.put(MetricKeys.TRAINABLE_WEIGHTS_BYTES, ParameterBytes.trainableWeights(model));
             try (Optimizer optimizer = optimizerPlan.create(totalSteps)) {
                 double clipping = recipe.gradientClipping() > 0 ? recipe.gradientClipping() : Double.POSITIVE_INFINITY;
                 TrainingStep step = new TrainingStep(manager, model, optimizer, clipping);
@@ -156,6 +159,9 @@ public final class RecipeRunner {
                     long stepNanos = System.nanoTime() - stepStart;
                     trainNanos += stepNanos;
                     completed = s + 1;
+                    if (completed == 1) { // libtorch allocates the gradients in the first backward pass
+                        summary.put(MetricKeys.GRADIENT_BYTES, ParameterBytes.gradients(model));
+                    }
                     double tokensPerSecond = tokens / (stepNanos / 1e9);
                     ObjectNode line = trainLine(metrics, completed, result, lr, tokens, trainNanos, stepNanos,
                             tokensPerSecond, optimizer.stateBytes(), device);
@@ -221,6 +227,7 @@ public final class RecipeRunner {
         line.put(MetricKeys.RSS_BYTES, memory.residentBytes());
         line.put(MetricKeys.PEAK_RSS_BYTES, memory.peakResidentBytes());
         line.put(MetricKeys.HEAP_USED_BYTES, memory.heapUsedBytes());
+        line.put(MetricKeys.HEAP_COMMITTED_BYTES, memory.heapCommittedBytes());
         ProcessorLoad.processCpuSeconds().ifPresent(seconds -> line.put(MetricKeys.CPU_S, seconds));
         OptionalLong gpu = GpuMemory.used(device);
         if (gpu.isPresent()) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tune4j.metrics.ProcessorLoad;
 import dev.tune4j.recipe.Recipe;
 import dev.tune4j.recipe.VariantSpec;
+import dev.tune4j.report.MemoryBreakdown;
 import dev.tune4j.report.RunMetrics;
 import dev.tune4j.report.RunStatistics;
 import dev.tune4j.runfiles.MetricKeys;
@@ -99,7 +100,8 @@ final class RunSummaries {
     }
 
     /**
-     * Sets {@code "statistics"} from the run's metrics file, or to null when the run finished no step.
+     * Sets {@code "statistics"} from the run's metrics file, or to null when the run finished no step, and
+     * {@value MetricKeys#MEMORY} ({@link MemoryBreakdown#of}) from the same lines and the summary's exact sizes.
      *
      * @param targetLoss the recipe's target loss, or null
      */
@@ -108,8 +110,11 @@ final class RunSummaries {
         RunMetrics metrics = Files.exists(metricsFile) ? RunMetrics.read(metricsFile) : null;
         if (metrics == null || metrics.trainSteps().isEmpty()) {
             summary.putNull("statistics");
+            summary.putNull(MetricKeys.MEMORY);
             return;
         }
         summary.set("statistics", JSON.valueToTree(RunStatistics.compute(metrics, targetLoss, warmupSteps, cores)));
+        MemoryBreakdown memory = MemoryBreakdown.of(summary, metrics.trainSteps());
+        summary.set(MetricKeys.MEMORY, memory == null ? summary.nullNode() : JSON.valueToTree(memory));
     }
 }

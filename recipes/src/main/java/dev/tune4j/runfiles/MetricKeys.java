@@ -12,7 +12,8 @@ import dev.tune4j.task.TrainingTask;
  * {@value #TOKENS} (real, non-padding tokens of the step), {@value #ELAPSED_S} (training seconds since the run
  * started, evaluation time excluded), {@value #STEP_MS}, {@value #FORWARD_MS}, {@value #BACKWARD_MS},
  * {@value #OPTIMIZER_MS}, {@value #TOKENS_PER_S} (of this step), {@value #OPTIMIZER_STATE_BYTES}, {@value #RSS_BYTES},
- * {@value #PEAK_RSS_BYTES}, {@value #HEAP_USED_BYTES}, {@value #CPU_S} (where the JVM can measure it), and
+ * {@value #PEAK_RSS_BYTES}, {@value #HEAP_USED_BYTES}, {@value #HEAP_COMMITTED_BYTES}, {@value #CPU_S} (where the
+ * JVM can measure it), and
  * {@value #GPU_USED_BYTES} only when running on a GPU (absent on CPU, never 0), then the optimizer's telemetry under
  * {@value #OPTIMIZER_PREFIX} (below). Evaluation lines ({@value #TYPE} = {@value #TYPE_EVAL}): {@value #STEP},
  * {@value #ELAPSED_S}, {@value #EVAL_LOSS}, task metrics named {@code eval_<metric>} ({@code eval_accuracy},
@@ -95,6 +96,22 @@ public final class MetricKeys {
     public static final String PEAK_RSS_BYTES = "peak_rss_bytes";
     /** JVM heap in use after the step. */
     public static final String HEAP_USED_BYTES = "heap_used_bytes";
+    /** JVM heap committed after the step ({@code MemoryMXBean}): the heap's part of the memory breakdown. */
+    public static final String HEAP_COMMITTED_BYTES = "heap_committed_bytes";
+    /**
+     * Exact bytes of every model parameter (frozen ones too), in {@value #SUMMARY_FILE}: numel times element size,
+     * each tensor once.
+     */
+    public static final String WEIGHTS_BYTES = "weights_bytes";
+    /** Exact bytes of the trainable parameters, in {@value #SUMMARY_FILE}. */
+    public static final String TRAINABLE_WEIGHTS_BYTES = "trainable_weights_bytes";
+    /** Exact bytes of the trainable parameters' gradients as libtorch holds them after a step, in the summary. */
+    public static final String GRADIENT_BYTES = "gradient_bytes";
+    /**
+     * Where the peak resident memory went, an object in {@value #SUMMARY_FILE} (null when it cannot be made); its
+     * keys and definitions are those of {@code dev.tune4j.report.MemoryBreakdown}.
+     */
+    public static final String MEMORY = "memory";
     /** GPU memory in use (CUDA runtime), only on a GPU. */
     public static final String GPU_USED_BYTES = "gpu_used_bytes";
     /** CPU seconds the run's process has used so far (all threads), on training lines. */

@@ -27,6 +27,11 @@ public final class SyntheticRuns {
     public static final int TOKENS_PER_STEP = 100;
     /** Bytes in a MiB. */
     public static final long MIB = 1024 * 1024;
+    /**
+     * {@code heap_committed_bytes} of every training line of a run with {@link Run#memory}; such a run's peak step is
+     * step {@code steps / 2} (the first line at the peak), where {@code rss_bytes} is the peak minus 1 MiB.
+     */
+    public static final long HEAP_COMMITTED = 128 * MIB;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path runsDir;
@@ -109,6 +114,9 @@ public final class SyntheticRuns {
             // peak RSS rises to its maximum at the middle step and is reported as seen so far
             line.put("peak_rss_bytes", step < steps / 2 ? run.peakRssBytes - 2 * MIB : run.peakRssBytes);
             line.put("heap_used_bytes", 64 * MIB);
+            if (run.weightsBytes != null) {
+                line.put("heap_committed_bytes", HEAP_COMMITTED);
+            }
             run.telemetry.apply(step).forEach(line::put);
             lines.add(line.toString());
             Map<String, Double> eval = run.evals.get(step);
@@ -150,6 +158,10 @@ public final class SyntheticRuns {
                 metrics.forEach(entry::put);
             });
         }
+        if (run.weightsBytes != null) {
+            summary.put("weights_bytes", run.weightsBytes);
+            summary.put("gradient_bytes", run.gradientBytes);
+        }
         summary.putNull("statistics");
         write(dir.resolve("summary.json"), summary.toPrettyString());
         return this;
@@ -180,6 +192,8 @@ public final class SyntheticRuns {
         Double targetLoss;
         boolean lora;
         Boolean timingDisturbed;
+        Long weightsBytes;
+        long gradientBytes;
         final Map<Integer, Map<String, Double>> evals = new LinkedHashMap<>();
         IntFunction<Map<String, Double>> telemetry = step -> Map.of();
         final Map<String, Map<String, Double>> baselines = new LinkedHashMap<>();
@@ -200,6 +214,13 @@ public final class SyntheticRuns {
 
         public Run stateBytes(long bytes) {
             optimizerStateBytes = bytes;
+            return this;
+        }
+
+        /** Writes the exact sizes of a memory breakdown into the summary and the committed heap into the lines. */
+        public Run memory(long weights, long gradients) {
+            weightsBytes = weights;
+            gradientBytes = gradients;
             return this;
         }
 

@@ -42,9 +42,10 @@ class HostMemoryTest {
     void parsesProcessStatus() {
         // lines in the kernel's /proc/self/status format, written by hand
         var memory = ProcessMemory.parseStatus(List.of("Name:\tjava", "VmHWM:\t  2048 kB", "VmRSS:\t  1024 kB",
-                "RssAnon:\t   512 kB"), 7);
-        assertEquals(new ProcessMemory(1024 * 1024, 2048 * 1024, 512 * 1024, 7), memory);
+                "RssAnon:\t   512 kB"), 7, 9);
+        assertEquals(new ProcessMemory(1024 * 1024, 2048 * 1024, 512 * 1024, 7, 9), memory);
         var live = ProcessMemory.read();
         assertTrue(live.residentBytes() > 0 && live.peakResidentBytes() >= live.residentBytes(), live.toString());
+        assertTrue(live.heapUsedBytes() > 0 && live.heapCommittedBytes() >= live.heapUsedBytes(), live.toString());
     }
 }
