@@ -48,7 +48,8 @@ final class RecipeValidator {
      *
      * @return the checked optimizer plans of the variants whose optimizer settings passed
      */
-    static Map<VariantSpec, OptimizerPlan<?>> validate(Recipe recipe, KeyLocations locations, ProblemCollector problems) {
+    static Map<VariantSpec, OptimizerPlan<?>> validate(Recipe recipe, KeyLocations locations,
+            ProblemCollector problems) {
         RecipeValidator validator = new RecipeValidator(recipe, locations, problems);
         validator.top();
         validator.schedule();

@@ -215,7 +215,8 @@ final class RecordBinder {
             return value instanceof Boolean flag ? flag : mismatch(node, path, expected(type));
         }
         if (type == double.class || type == Double.class) {
-            return value instanceof Number number ? (Object) number.doubleValue() : mismatch(node, path, expected(type));
+            return value instanceof Number number ? (Object) number.doubleValue()
+                    : mismatch(node, path, expected(type));
         }
         if (type == int.class || type == Integer.class) {
             if (value instanceof Integer whole) {
