@@ -46,15 +46,13 @@ public final class CausalLmTask extends TrainingTask {
     private final LlamaConfig config;
     private final List<LabelledSequence> train;
     private final List<LabelledSequence> eval;
-    private final List<TrivialBaseline> baselines;
 
     private CausalLmTask(PretrainedModel model, LlamaConfig config, List<LabelledSequence> train,
             List<LabelledSequence> eval, List<TrivialBaseline> baselines, String description) {
-        super(model, description);
+        super(model, description, baselines);
         this.config = config;
         this.train = train;
         this.eval = eval;
-        this.baselines = List.copyOf(baselines);
     }
 
     /** Reads and tokenizes the text or TriviaQA questions of {@code data} with the model's tokenizer. */
@@ -170,11 +168,6 @@ public final class CausalLmTask extends TrainingTask {
     @Override
     public Task task() {
         return Task.CAUSAL_LM;
-    }
-
-    @Override
-    public List<TrivialBaseline> baselines() {
-        return baselines;
     }
 
     @Override

@@ -41,20 +41,21 @@ public final class ClassificationTask extends TrainingTask {
     private final EncodedTexts eval;
     private final int[] trainLabels;
     private final int[] evalLabels;
-    private final List<TrivialBaseline> baselines;
 
     private ClassificationTask(PretrainedModel model, BertConfig config, BertForSequenceClassification.Pooling pooling,
             TrainEvalSplit split, EncodedTexts train, EncodedTexts eval, String description) {
-        super(model, description);
+        int[] trainLabelIds = split.train().labelIds();
+        int[] evalLabelIds = split.eval().labelIds();
+        super(model, description, List.of(
+                TrivialBaseline.majorityClass(trainLabelIds, evalLabelIds, split.train().labels()),
+                TrivialBaseline.classPrior(trainLabelIds, evalLabelIds, split.train().labels().size())));
         this.config = config;
         this.pooling = pooling;
         this.split = split;
         this.train = train;
         this.eval = eval;
-        this.trainLabels = split.train().labelIds();
-        this.evalLabels = split.eval().labelIds();
-        this.baselines = List.of(TrivialBaseline.majorityClass(trainLabels, evalLabels, split.train().labels()),
-                TrivialBaseline.classPrior(trainLabels, evalLabels, split.train().labels().size()));
+        this.trainLabels = trainLabelIds;
+        this.evalLabels = evalLabelIds;
     }
 
     /**
@@ -135,11 +136,6 @@ public final class ClassificationTask extends TrainingTask {
     @Override
     public int trainSize() {
         return train.ids().size();
-    }
-
-    @Override
-    public List<TrivialBaseline> baselines() {
-        return baselines;
     }
 
     /** The labels in id order, as the head's outputs are numbered. */

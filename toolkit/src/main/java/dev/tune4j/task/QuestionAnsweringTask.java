@@ -39,16 +39,14 @@ public final class QuestionAnsweringTask extends TrainingTask {
     private final List<QaWindow> train;
     private final List<QaExample> evalExamples;
     private final List<List<QaWindow>> evalWindows;
-    private final List<TrivialBaseline> baselines;
 
     private QuestionAnsweringTask(PretrainedModel model, BertConfig config, List<QaWindow> train,
             List<QaExample> evalExamples, List<List<QaWindow>> evalWindows, String description) {
-        super(model, description);
+        super(model, description, List.of(TrivialBaseline.firstSentence(evalExamples)));
         this.config = config;
         this.train = train;
         this.evalExamples = evalExamples;
         this.evalWindows = evalWindows;
-        this.baselines = List.of(TrivialBaseline.firstSentence(evalExamples));
     }
 
     /** Reads the SQuAD file(s) of {@code data} and cuts every question's context into windows. */
@@ -95,11 +93,6 @@ public final class QuestionAnsweringTask extends TrainingTask {
     @Override
     public Task task() {
         return Task.QUESTION_ANSWERING;
-    }
-
-    @Override
-    public List<TrivialBaseline> baselines() {
-        return baselines;
     }
 
     @Override

@@ -34,10 +34,12 @@ public abstract sealed class TrainingTask permits ClassificationTask, CausalLmTa
 
     private final PretrainedModel model;
     private final String description;
+    private final List<TrivialBaseline> baselines;
 
-    TrainingTask(PretrainedModel model, String description) {
+    TrainingTask(PretrainedModel model, String description, List<TrivialBaseline> baselines) {
         this.model = model;
         this.description = description;
+        this.baselines = List.copyOf(baselines);
     }
 
     /**
@@ -116,7 +118,9 @@ public abstract sealed class TrainingTask permits ClassificationTask, CausalLmTa
      * the training examples where they need fitting; computed once when the task was prepared. Empty where the task
      * has none (prompt→answer causal LM data, whose loss covers answer tokens only).
      */
-    public abstract List<TrivialBaseline> baselines();
+    public final List<TrivialBaseline> baselines() {
+        return baselines;
+    }
 
     /**
      * A micro-batch ready to train on.
