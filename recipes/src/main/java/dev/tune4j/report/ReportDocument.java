@@ -24,10 +24,6 @@ record ReportDocument(String title, String description, String setup, TextTable 
     /** Relative folder of the chart PNGs beside {@code report.md}. */
     static final String CHART_FOLDER = "charts";
 
-    static ReportDocument of(Comparison comparison, List<ChartImage> charts, OptimizerInternals internals) {
-        return of(comparison, charts, internals, Optional.empty());
-    }
-
     /** The document, with the tuning section (after the optimizer internals) when the comparison tuned. */
     static ReportDocument of(Comparison comparison, List<ChartImage> charts, OptimizerInternals internals,
             Optional<ReportSection> tuning) {

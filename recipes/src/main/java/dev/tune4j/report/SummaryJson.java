@@ -39,10 +39,6 @@ final class SummaryJson {
 
     private SummaryJson() {}
 
-    static String render(Comparison comparison, String conclusion) {
-        return render(comparison, conclusion, Optional.empty());
-    }
-
     /** The summary, with the values tuning chose when {@code tuning} is present. */
     static String render(Comparison comparison, String conclusion, Optional<TuningRecord> tuning) {
         ObjectNode root = JSON.createObjectNode();
