@@ -3,8 +3,8 @@ package dev.tune4j.optim.q8;
 import java.util.Arrays;
 
 /**
- * bitsandbytes' dynamic tree quantization map ({@code functional.create_dynamic_map(signed, max_exponent_bits=7,
- * total_bits=8)}; docs/algorithms.md#dynamic-quantization-map): 256 sorted float32 values in [−1, 1] (signed) or [0, 1]
+ * bitsandbytes' dynamic tree quantization map (its {@code functional.create_dynamic_map(signed, max_exponent_bits=7,
+ * total_bits=8)}, built as described below): 256 sorted float32 values in [−1, 1] (signed) or [0, 1]
  * (unsigned), dense near zero and coarse near one. A code is an index into the map; a block's value is {@code map[code]
  * * absmax}.
  *

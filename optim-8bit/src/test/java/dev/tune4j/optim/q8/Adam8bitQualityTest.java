@@ -238,7 +238,8 @@ class Adam8bitQualityTest {
                 float m0 = before[0].length == 0 ? 0 : before[0][i];
                 float v0 = before[1].length == 0 ? 0 : before[1][i];
                 if (!Float.isFinite(g[i])) {
-                    nonFiniteGradients++; // docs/algorithms.md#8-bit-step: such elements zero their state
+                    nonFiniteGradients++; // as in bitsandbytes: a NaN/Inf gradient element zeroes its moments
+                                          // and leaves its weight (BlockwiseAdamKernel's javadoc)
                     continue;
                 }
                 m[i] = m0 * 0.9f + g[i] * (float) (1 - 0.9);

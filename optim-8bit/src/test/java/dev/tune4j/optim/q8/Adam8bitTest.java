@@ -93,8 +93,8 @@ class Adam8bitTest {
                 List<NDArray> weights = weights(manager, sizes);
                 assertEquals(0, optimizer.stateBytes());
                 step(manager, optimizer, names, weights, 1);
-                // docs/algorithms.md#8-bit-state-layout: 2 bytes per element + 4 bytes per absmax x 2 moments per
-                // block when quantized
+                // the state Adam8bit declares: per moment 1 byte per element (codes) + a 4-byte absmax per
+                // block, x 2 moments, when quantized
                 // (n >= 4096), 8 bytes per element (two float32 moments) otherwise
                 long expected = 0;
                 for (int size : sizes) {
