@@ -2,6 +2,8 @@ package dev.tune4j.recipe;
 
 import dev.tune4j.optim.ParameterGroup;
 import dev.tune4j.optim.ParameterRole;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -18,6 +20,13 @@ import java.util.Set;
  */
 public record ParameterGroupSpec(String name, @DefaultValue("[]") List<String> match,
         @DefaultValue("[]") List<ParameterRole> roles, Map<String, Object> options) {
+
+    /** This group with {@code option} set to {@code value} over its own options. */
+    public ParameterGroupSpec withOption(String option, Object value) {
+        Map<String, Object> merged = new LinkedHashMap<>(options == null ? Map.of() : options);
+        merged.put(option, value);
+        return new ParameterGroupSpec(name, match, roles, Collections.unmodifiableMap(merged));
+    }
 
     /** The optimizer's group; {@code index} names a group without a name ({@code group <index>}). */
     ParameterGroup toGroup(int index) {

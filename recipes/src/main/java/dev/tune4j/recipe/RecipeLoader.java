@@ -5,8 +5,10 @@ import dev.tune4j.optim.OptimizerPlan;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Loads a recipe by built-in name or file path: reads the YAML with locations, applies {@code key=value} overrides
@@ -38,6 +40,13 @@ public final class RecipeLoader {
     /** {@link #load}, keeping the source and warnings (what {@code tune4j validate} prints). */
     public static LoadedRecipe loadWithWarnings(String nameOrPath, List<String> overrides) throws IOException {
         RecipeOverrides.checkSyntax(overrides);
+        Optional<BuiltinRecipes.Shortened> shortened = BuiltinRecipes.shortened(nameOrPath);
+        if (shortened.isPresent()) {
+            List<String> all = new ArrayList<>(shortened.get().overrides());
+            all.addAll(overrides);
+            return fromText(BuiltinRecipes.text(shortened.get().base()),
+                    BuiltinRecipes.fileName(shortened.get().base()), nameOrPath, all);
+        }
         if (BuiltinRecipes.exists(nameOrPath)) {
             return fromText(BuiltinRecipes.text(nameOrPath), BuiltinRecipes.fileName(nameOrPath), nameOrPath,
                     overrides);

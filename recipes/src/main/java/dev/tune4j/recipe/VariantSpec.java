@@ -27,11 +27,31 @@ public record VariantSpec(
         @DefaultValue("false") boolean lora,
         @OptionalKey TuneSpec tune) {
 
-    /** This variant with {@code changed} options set over its own (the values tuning chose, or a trial's). */
+    /** This variant with {@code changed} options set over its own. */
     public VariantSpec withOptions(String newName, Map<String, Object> changed) {
         Map<String, Object> merged = new LinkedHashMap<>(options);
         merged.putAll(changed);
         return new VariantSpec(newName, optimizer, Collections.unmodifiableMap(merged), paramGroups, lora, tune);
+    }
+
+    /**
+     * This variant with one searched option set to {@code value} (a tuning trial's value, or the chosen one). For
+     * {@code lr}, a parameter group that sets its own lr keeps its ratio to the variant's lr (GaLore's unprojected
+     * parameters at a quarter of its lr stay at a quarter), so tuning moves the whole variant's step size, not only
+     * the groups that inherit it.
+     */
+    public VariantSpec withSearched(String newName, String option, double value) {
+        VariantSpec changed = withOptions(newName, Map.of(option, value));
+        if (!option.equals("lr") || !(options.get("lr") instanceof Number base) || base.doubleValue() == value) {
+            return changed;
+        }
+        double factor = value / base.doubleValue();
+        List<ParameterGroupSpec> groups = new ArrayList<>();
+        for (ParameterGroupSpec group : paramGroups) {
+            groups.add(group.options() != null && group.options().get("lr") instanceof Number groupLr
+                    ? group.withOption("lr", groupLr.doubleValue() * factor) : group);
+        }
+        return new VariantSpec(newName, optimizer, changed.options(), List.copyOf(groups), lora, tune);
     }
 
 

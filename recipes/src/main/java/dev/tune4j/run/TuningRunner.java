@@ -18,7 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 
@@ -70,7 +69,7 @@ public final class TuningRunner {
             TuningRecord.VariantTuning result = tune(variant, plan.get());
             record.add(result);
             tuned.add(result.chosen() == null ? variant
-                    : variant.withOptions(variant.name(), Map.of(result.option(), result.chosen())));
+                    : variant.withSearched(variant.name(), result.option(), result.chosen()));
         }
         if (record.isEmpty()) {
             return recipe;
@@ -85,7 +84,7 @@ public final class TuningRunner {
         Path variantDir = outputDir.resolve(TuningRecord.DIRECTORY).resolve(variant.name());
         List<VariantSpec> trialVariants = new ArrayList<>();
         for (int i = 0; i < grid.values().size(); i++) {
-            VariantSpec trial = variant.withOptions(grid.trialName(i), Map.of(grid.option(), grid.values().get(i)));
+            VariantSpec trial = variant.withSearched(grid.trialName(i), grid.option(), grid.values().get(i));
             trialVariants.add(new VariantSpec(trial.name(), trial.optimizer(), trial.options(), trial.paramGroups(),
                     trial.lora(), null));
         }

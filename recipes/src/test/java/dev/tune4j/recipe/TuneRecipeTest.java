@@ -87,6 +87,24 @@ class TuneRecipeTest {
     }
 
     @Test
+    void aSearchedLrMovesEveryGroupLrByTheSameFactorAndOtherOptionsMoveOnlyTheVariant() {
+        VariantSpec galore = load(RECIPE.replace("- {name: adamw, optimizer: adamw, options: {lr: 1.0e-3}}",
+                "- {name: adamw, optimizer: adamw, options: {lr: 4.0e-4, weight_decay: 0.01}, param_groups: ["
+                        + "{name: slow, match: ['classifier.*'], options: {lr: 1.0e-4}},"
+                        + " {name: no_decay, roles: [bias], options: {weight_decay: 0.0}}]}")).recipe().variants().get(0);
+
+        VariantSpec trial = galore.withSearched("lr=0.0012", "lr", 1.2e-3); // 3x the variant's 4e-4
+        assertEquals("lr=0.0012", trial.name());
+        assertEquals(1.2e-3, ((Number) trial.options().get("lr")).doubleValue());
+        assertEquals(3.0e-4, ((Number) trial.paramGroups().get(0).options().get("lr")).doubleValue(), 1e-18);
+        assertEquals(java.util.Map.of("weight_decay", 0.0), trial.paramGroups().get(1).options());
+
+        VariantSpec decay = galore.withSearched("weight_decay=0.1", "weight_decay", 0.1);
+        assertEquals(0.1, ((Number) decay.options().get("weight_decay")).doubleValue());
+        assertEquals(galore.paramGroups(), decay.paramGroups());
+    }
+
+    @Test
     void theResolvedRecipeReadsBackEqual() {
         Recipe recipe = load(RECIPE + "tune: {trials: 3, steps: 5, space: {lr: [1.0e-4, 3.0e-4, 1.0e-3]}}\n")
                 .recipe();
