@@ -89,7 +89,8 @@ public final class BuiltinRecipes {
             try {
                 return "# " + name + ": the built-in " + shortened.base() + " with these overrides:\n#   "
                         + String.join("\n#   ", shortened.overrides()) + "\n#\n#   ./tune4j compare " + name
-                        + "\n" + RecipeWriter.toYaml(RecipeLoader.load(name, List.of()));
+                        + "\n#   ./tune4j validate " + name + "\n"
+                        + RecipeWriter.toYaml(RecipeLoader.load(name, List.of()));
             } catch (IOException e) {
                 throw new UncheckedIOException("resolving the built-in recipe " + name, e);
             }

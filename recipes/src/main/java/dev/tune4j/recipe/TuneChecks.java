@@ -160,11 +160,13 @@ final class TuneChecks {
         String option;
         List<?> values;
         if (space == null) {
-            if (!(variant.options().get("lr") instanceof Number lr && lr.doubleValue() > 0
-                    && Double.isFinite(lr.doubleValue()))) {
+            if (!(variant.options().get("lr") instanceof Number lr)) {
                 error(path + ".options", "the default search space is an lr grid around the variant's lr: set"
                         + " options.lr (a number > 0) or give tune.space");
                 return;
+            }
+            if (!(lr.doubleValue() > 0 && Double.isFinite(lr.doubleValue()))) {
+                return; // the optimizer's own option check reports this lr at options.lr
             }
             option = "lr";
             values = SearchGrid.defaultLearningRates(lr.doubleValue(), TuningPlan.trials(recipe, variant),

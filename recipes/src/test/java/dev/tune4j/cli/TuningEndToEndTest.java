@@ -13,20 +13,32 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.apache.commons.math3.distribution.TDistribution;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code tune4j compare} with a {@code tune} block, shrunk (2 variants, a 2-point lr grid, 2 seeds, 4 steps of a
- * tiny Llama on Moby Dick, each run in its own JVM), run twice: the chosen lr of each variant is the one of its
- * trials with the lower eval loss, read back here from the trials' own summary files, and is what the seeds ran
- * with and what the comparison's summary records; the report has its tuning section; the second compare reuses
- * every finished trial and runs none again.
+ * {@code tune4j compare} with a {@code tune} block, shrunk (AdamW and SOAA, a 2-point lr grid, 2 seeds, 4 steps of a
+ * tiny Llama on Moby Dick, each run in its own JVM), run twice; every check reads the files the runs wrote:
+ * <ul>
+ *   <li>the chosen lr of each variant is the one of its trials with the lower eval loss, read back from the trials'
+ *       own summary files, and is what the seeds ran with and what the comparison's summary records;
+ *   <li>the significance tests in the comparison's summary and report are recomputed here from the per-seed
+ *       {@code metrics.jsonl} files (Welch's t and its degrees of freedom by hand, the p-value from the t
+ *       distribution);
+ *   <li>SOAA's train lines carry its telemetry keys and AdamW's carry none;
+ *   <li>each run's memory parts add up to its recorded peak RSS, the highest on its metrics lines;
+ *   <li>the report has its tuning section; the second compare reuses every finished trial and runs none again.
+ * </ul>
  */
 class TuningEndToEndTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -123,6 +135,133 @@ class TuningEndToEndTest {
                         variant + " seed " + seed + " ran with the chosen lr");
                 assertEquals(4, JSON.readTree(runs.resolve(variant).resolve("seed-" + seed)
                         .resolve(MetricKeys.SUMMARY_FILE).toFile()).path("steps_completed").asInt());
+            }
+        }
+    }
+
+    /** The eval loss of the last eval line of each seed's metrics.jsonl, seeds in order. */
+    private static double[] finalEvalLosses(String variant) throws IOException {
+        double[] losses = new double[2];
+        for (int seed = 1; seed <= 2; seed++) {
+            JsonNode last = null;
+            for (JsonNode line : metricLines(variant, seed)) {
+                if (line.path("type").asText().equals("eval")) {
+                    last = line;
+                }
+            }
+            losses[seed - 1] = last.path("eval_loss").asDouble();
+        }
+        return losses;
+    }
+
+    private static List<JsonNode> metricLines(String variant, int seed) throws IOException {
+        List<JsonNode> lines = new ArrayList<>();
+        for (String line : Files.readAllLines(runs.resolve(variant).resolve("seed-" + seed)
+                .resolve(MetricKeys.METRICS_FILE))) {
+            lines.add(JSON.readTree(line));
+        }
+        return lines;
+    }
+
+    private static double mean(double[] values) {
+        return (values[0] + values[1]) / 2;
+    }
+
+    private static double variance(double[] values) { // sample variance of 2 values
+        double mean = mean(values);
+        return (values[0] - mean) * (values[0] - mean) + (values[1] - mean) * (values[1] - mean);
+    }
+
+    @Test
+    void theEvalLossTestIsRecomputedFromThePerSeedFiles() throws IOException {
+        JsonNode evalLoss = null;
+        for (JsonNode metric : JSON.readTree(runs.resolve("summary.json").toFile()).path("significance")
+                .path("metrics")) {
+            if (metric.path("metric").asText().equals("eval loss")) {
+                evalLoss = metric;
+            }
+        }
+        assertTrue(evalLoss != null, "the comparison's summary has an eval loss test");
+        Map<String, double[]> values = new HashMap<>();
+        for (JsonNode variant : evalLoss.path("variants")) {
+            double[] recorded = {variant.path("values").get(0).asDouble(), variant.path("values").get(1).asDouble()};
+            values.put(variant.path("name").asText(), recorded);
+        }
+        double[] adamw = finalEvalLosses("adamw");
+        double[] soaa = finalEvalLosses("soaa");
+        assertEquals(Arrays.toString(adamw), Arrays.toString(values.get("adamw")));
+        assertEquals(Arrays.toString(soaa), Arrays.toString(values.get("soaa")));
+
+        // Welch: t = (mean1 - mean2) / sqrt(s1^2/n1 + s2^2/n2); df by Welch-Satterthwaite; n = 2 each
+        double a = variance(adamw) / 2;
+        double b = variance(soaa) / 2;
+        double t = (mean(adamw) - mean(soaa)) / Math.sqrt(a + b);
+        double df = (a + b) * (a + b) / (a * a + b * b); // (a+b)^2 / (a^2/(n1-1) + b^2/(n2-1)), n - 1 = 1
+        double p = 2 * (1 - new TDistribution(df).cumulativeProbability(Math.abs(t)));
+        JsonNode pair = evalLoss.path("pairs").get(0);
+        assertEquals(1, evalLoss.path("pairs").size(), "two variants make one pair");
+        assertEquals("adamw", pair.path("first").asText());
+        assertEquals("soaa", pair.path("second").asText());
+        assertEquals(t, pair.path("t").asDouble(), 1e-9 * Math.max(1, Math.abs(t)));
+        assertEquals(df, pair.path("df").asDouble(), 1e-9 * df);
+        assertEquals(p, pair.path("p").asDouble(), 1e-9);
+        assertEquals(p, pair.path("holm_p").asDouble(), 1e-9, "Holm over one pair leaves p as it is");
+
+        // the eval loss ranking table's adamw row: its mean ± std, and soaa with the printed (Holm-adjusted) p, each
+        // equal to the recomputed value to the digits printed
+        String markdown = Files.readString(runs.resolve("report.md"));
+        String table = markdown.substring(markdown.indexOf("| eval loss (mean ± std) |"));
+        String row = table.lines().filter(line -> line.matches("\\| \\d+ \\| adamw \\|.*")).findFirst().orElse("");
+        Matcher shown = Pattern.compile("\\| adamw \\| ([0-9.]+) ± ([0-9.]+) \\| 2 \\|.*soaa \\(p = ([0-9.]+)\\)")
+                .matcher(row);
+        assertTrue(shown.find(), "the eval loss row of adamw names its mean ± std and soaa with a p: " + markdown);
+        assertEqualToThePrintedDigits(mean(adamw), shown.group(1));
+        assertEqualToThePrintedDigits(Math.sqrt(variance(adamw)), shown.group(2));
+        assertEqualToThePrintedDigits(p, shown.group(3));
+    }
+
+    private static void assertEqualToThePrintedDigits(double expected, String printed) {
+        int decimals = printed.contains(".") ? printed.length() - printed.indexOf('.') - 1 : 0;
+        assertEquals(expected, Double.parseDouble(printed), 0.5 * Math.pow(10, -decimals) + 1e-12,
+                "printed " + printed + ", recomputed " + expected);
+    }
+
+    @Test
+    void soaaTrainLinesCarryItsTelemetryAndAdamwLinesNone() throws IOException {
+        for (int seed = 1; seed <= 2; seed++) {
+            for (JsonNode line : metricLines("soaa", seed)) {
+                if (line.path("type").asText().equals("train")) {
+                    for (String key : List.of("opt/dt", "opt/pr", "opt/R", "opt/dt_lo", "opt/dt_hi",
+                            "opt/loss_average", "opt/fisher_fraction")) {
+                        assertTrue(line.has(key), "soaa seed " + seed + " lacks " + key + ": " + line);
+                    }
+                }
+            }
+            for (JsonNode line : metricLines("adamw", seed)) {
+                line.fieldNames().forEachRemaining(key -> assertTrue(!key.startsWith("opt/"), key + " in " + line));
+            }
+        }
+    }
+
+    @Test
+    void eachRunsMemoryPartsAddUpToItsRecordedPeak() throws IOException {
+        for (String variant : VARIANTS) {
+            for (int seed = 1; seed <= 2; seed++) {
+                long peakOnLines = 0;
+                for (JsonNode line : metricLines(variant, seed)) {
+                    peakOnLines = Math.max(peakOnLines, line.path("peak_rss_bytes").asLong());
+                }
+                JsonNode memory = JSON.readTree(runs.resolve(variant).resolve("seed-" + seed)
+                        .resolve(MetricKeys.SUMMARY_FILE).toFile()).path("memory");
+                long parts = memory.path("weights_bytes").asLong() + memory.path("gradient_bytes").asLong()
+                        + memory.path("optimizer_state_bytes").asLong() + memory.path("heap_committed_bytes").asLong()
+                        + memory.path("rest_bytes").asLong();
+                String where = variant + " seed " + seed + ": " + memory;
+                assertTrue(memory.path("peak_rss_bytes").asLong() > 0, where);
+                assertEquals(memory.path("peak_rss_bytes").asLong(), parts, where);
+                assertEquals(peakOnLines, memory.path("peak_rss_bytes").asLong(), where);
+                assertEquals(memory.path("rest_bytes").asLong(), memory.path("rest_freed_by_step_end_bytes").asLong()
+                        + memory.path("rest_resident_after_step_bytes").asLong(), where);
             }
         }
     }

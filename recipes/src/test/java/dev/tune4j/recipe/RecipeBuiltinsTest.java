@@ -53,7 +53,8 @@ class RecipeBuiltinsTest {
     void everyRecipeResourceIsListedAsABuiltin() throws IOException, URISyntaxException {
         Path directory = Path.of(BuiltinRecipes.class.getResource("/dev/tune4j/recipes").toURI());
         try (Stream<Path> files = Files.list(directory)) {
-            assertEquals(BuiltinRecipes.names().stream().sorted().toList(), files
+            assertEquals(BuiltinRecipes.names().stream().filter(name -> BuiltinRecipes.shortened(name).isEmpty())
+                    .sorted().toList(), files
                     .map(file -> file.getFileName().toString().replaceFirst("\\.yaml$", ""))
                     .sorted()
                     .toList());
@@ -73,8 +74,27 @@ class RecipeBuiltinsTest {
 
     @Test
     void cpuRecipesHaveNoWarnings() throws IOException {
-        assertEquals(List.of(), RecipeLoader.loadWithWarnings("bert-spam-optimizers", List.of()).warnings());
-        assertEquals(List.of(), RecipeLoader.loadWithWarnings("llama-mobydick-optimizers", List.of()).warnings());
+        for (String name : List.of("bert-spam-optimizers", "bert-spam-optimizers-quick", "llama-mobydick-optimizers",
+                "llama-mobydick-optimizers-quick")) {
+            assertEquals(List.of(), RecipeLoader.loadWithWarnings(name, List.of()).warnings(), name);
+        }
+    }
+
+    @Test
+    void aQuickBuiltinIsItsBaseWithItsOverridesAndItsCopyLoadsBackEqual() throws IOException {
+        for (String quick : List.of("bert-spam-optimizers-quick", "llama-mobydick-optimizers-quick")) {
+            BuiltinRecipes.Shortened shortened = BuiltinRecipes.shortened(quick).orElseThrow();
+            Recipe base = RecipeLoader.load(shortened.base(), List.of());
+            Recipe recipe = RecipeLoader.load(quick, List.of());
+            assertEquals(base.variants(), recipe.variants(), quick);
+            assertEquals(base.model(), recipe.model(), quick);
+            assertEquals(TuneSpec.OFF, recipe.tune(), quick);
+            assertEquals(List.of(1, 2), recipe.seeds(), quick);
+            assertTrue(recipe.steps() < base.steps(), quick);
+            assertEquals(recipe, RecipeLoader.fromText(BuiltinRecipes.text(quick), "copy.yaml", "copy.yaml", List.of())
+                    .recipe(), quick);
+            assertEquals(8, RecipeLoader.load(quick, List.of("steps=8")).steps(), "the user's overrides come last");
+        }
     }
 
     /** On a GPU only engine-backed optimizers can update the weights: every other variant is warned about, by name. */

@@ -91,7 +91,8 @@ class TuneRecipeTest {
         VariantSpec galore = load(RECIPE.replace("- {name: adamw, optimizer: adamw, options: {lr: 1.0e-3}}",
                 "- {name: adamw, optimizer: adamw, options: {lr: 4.0e-4, weight_decay: 0.01}, param_groups: ["
                         + "{name: slow, match: ['classifier.*'], options: {lr: 1.0e-4}},"
-                        + " {name: no_decay, roles: [bias], options: {weight_decay: 0.0}}]}")).recipe().variants().get(0);
+                        + " {name: no_decay, roles: [bias], options: {weight_decay: 0.0}}]}"))
+                .recipe().variants().get(0);
 
         VariantSpec trial = galore.withSearched("lr=0.0012", "lr", 1.2e-3); // 3x the variant's 4e-4
         assertEquals("lr=0.0012", trial.name());
