@@ -21,7 +21,7 @@ import picocli.CommandLine.ParseResult;
         description = "Fine-tune Llama-2 and BERT models on DJL and compare optimizers (SOAA, GaLore, 8-bit Adam, Adam/AdamW).",
         subcommands = {EnvCommand.class, ImportCommand.class, DataCommand.class, BenchCommand.class,
                 ListRecipesCommand.class, CopyRecipeCommand.class, ValidateRecipeCommand.class, RunRecipeCommand.class,
-                CompareCommand.class, ReportCommand.class},
+                CompareCommand.class, ReportCommand.class, ExportCommand.class},
         usageHelpAutoWidth = true)
 public final class Tune4jCommand implements Runnable {
     /** Success. */

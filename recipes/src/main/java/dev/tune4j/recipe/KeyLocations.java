@@ -49,6 +49,15 @@ final class KeyLocations {
         return locations.containsKey(path);
     }
 
+    /**
+     * Whether the recipe (its file or an override) wrote the key at {@code path}, rather than leaving it to its default
+     * or leaving an optional key out: a left-out key is recorded at the location of its mapping.
+     */
+    boolean written(String path) {
+        SourceLocation own = locations.get(path);
+        return own != null && !own.equals(locations.get(parent(path)));
+    }
+
     /** Whether {@code path} or one of its ancestors failed to bind (its value is a placeholder). */
     boolean failed(String path) {
         for (String at = path; ; at = parent(at)) {

@@ -35,6 +35,9 @@ import java.util.Optional;
  *     batch then repeats examples); without it such a recipe is refused
  * @param tune tuning trials that pick each variant's options before its seeds run (see {@link TuneSpec}); absent or
  *     {@code off}: every variant runs with its own options
+ * @param save what each run keeps of its trained model ({@link SaveMode}): {@code final} (the default), {@code best}
+ *     (the weights of the lowest {@code eval_loss}) or {@code none}
+ * @param saveMerged LoRA runs also write the adapter merged into the base model, a full Hugging Face model directory
  */
 public record Recipe(
         String name,
@@ -58,7 +61,9 @@ public record Recipe(
         @DefaultValue("cpu") String device,
         @DefaultValue("2") int throughputWarmupSteps,
         @DefaultValue("false") boolean allowBatchLargerThanData,
-        @OptionalKey TuneSpec tune) {
+        @OptionalKey TuneSpec tune,
+        @DefaultValue("final") SaveMode save,
+        @DefaultValue("false") boolean saveMerged) {
 
     /** The variant called {@code name}, if the recipe has it. */
     public Optional<VariantSpec> variant(String name) {
@@ -83,12 +88,13 @@ public record Recipe(
         }
         return new Recipe(name, description, model, task, data, kept.lora, kept.variants, List.of(seed), steps,
                 epochs, batchSize, gradientAccumulation, maxSequenceLength, schedule, gradientClipping, evalInterval,
-                targetLoss, outputDir, device, throughputWarmupSteps, allowBatchLargerThanData, tune);
+                targetLoss, outputDir, device, throughputWarmupSteps, allowBatchLargerThanData, tune, save,
+                kept.saveMerged);
     }
 
     /**
      * This recipe with only the named variants, in the recipe's order (a smaller comparison, e.g. in a notebook). A
-     * LoRA block that no kept variant uses is dropped, so the result still validates.
+     * LoRA block (and {@code save_merged}) that no kept variant uses is dropped, so the result still validates.
      *
      * @throws IllegalArgumentException naming every unknown name and the variants there are
      */
@@ -102,31 +108,34 @@ public record Recipe(
         boolean loraStillUsed = keptVariants.stream().anyMatch(VariantSpec::lora);
         return new Recipe(name, description, model, task, data, loraStillUsed ? lora : null, keptVariants, seeds,
                 steps, epochs, batchSize, gradientAccumulation, maxSequenceLength, schedule, gradientClipping,
-                evalInterval, targetLoss, outputDir, device, throughputWarmupSteps, allowBatchLargerThanData, tune);
+                evalInterval, targetLoss, outputDir, device, throughputWarmupSteps, allowBatchLargerThanData, tune,
+                save, saveMerged && loraStillUsed);
     }
 
     /**
      * This recipe as one variant's tuning trials run it: the given trial variants, one seed, {@code steps} steps,
-     * no tune block, into {@code directory}. A LoRA block that no trial uses is dropped.
+     * no tune block, into {@code directory}, saving no model (a trial only picks options). A LoRA block that no
+     * trial uses is dropped.
      */
     public Recipe forTrials(List<VariantSpec> trialVariants, int seed, int trialSteps, String directory) {
         boolean loraUsed = trialVariants.stream().anyMatch(VariantSpec::lora);
         return new Recipe(name, description, model, task, data, loraUsed ? lora : null, trialVariants, List.of(seed),
                 trialSteps, null, batchSize, gradientAccumulation, maxSequenceLength, schedule, gradientClipping,
-                evalInterval, targetLoss, directory, device, throughputWarmupSteps, allowBatchLargerThanData, null);
+                evalInterval, targetLoss, directory, device, throughputWarmupSteps, allowBatchLargerThanData, null,
+                SaveMode.NONE, false);
     }
 
     /** This recipe with other variants (e.g. with the options tuning chose), everything else kept. */
     public Recipe withVariantSpecs(List<VariantSpec> replaced) {
         return new Recipe(name, description, model, task, data, lora, replaced, seeds, steps, epochs, batchSize,
                 gradientAccumulation, maxSequenceLength, schedule, gradientClipping, evalInterval, targetLoss,
-                outputDir, device, throughputWarmupSteps, allowBatchLargerThanData, tune);
+                outputDir, device, throughputWarmupSteps, allowBatchLargerThanData, tune, save, saveMerged);
     }
 
     /** This recipe with another output directory. */
     public Recipe withOutputDir(String directory) {
         return new Recipe(name, description, model, task, data, lora, variants, seeds, steps, epochs, batchSize,
                 gradientAccumulation, maxSequenceLength, schedule, gradientClipping, evalInterval, targetLoss,
-                directory, device, throughputWarmupSteps, allowBatchLargerThanData, tune);
+                directory, device, throughputWarmupSteps, allowBatchLargerThanData, tune, save, saveMerged);
     }
 }

@@ -2,6 +2,7 @@ package dev.tune4j.recipe;
 
 import dev.tune4j.engine.ComputeDevice;
 import dev.tune4j.io.Spelled;
+import dev.tune4j.lora.PeftAdapters;
 import dev.tune4j.model.ModelConfig;
 import dev.tune4j.model.bert.BertForSequenceClassification;
 import dev.tune4j.optim.OptimizerPlan;
@@ -25,7 +26,10 @@ import java.util.regex.Pattern;
 final class RecipeValidator {
     /** The keys whose file or folder this machine may lack: a warning at one of them means the file is missing. */
     static final Set<String> FILE_KEYS = Set.of("model.source", "model.tokenizer", "data.path", "data.eval_path",
-            "data.evidence_path");
+            "data.evidence_path", "lora.from");
+    /** The lora keys an adapter in {@code lora.from} decides. */
+    private static final List<String> ADAPTER_DECIDES = List.of("rank", "alpha", "dropout", "target_modules",
+            "modules_to_save");
     /** A single directory name: letters, digits, '.', '_', '-', not starting with '.' or '-'. */
     private static final Pattern DIRECTORY_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]*");
     /** A variant name: a directory name that may also hold '=', as tuning trials are named ({@code lr=0.001}). */
@@ -61,6 +65,7 @@ final class RecipeValidator {
         }
         validator.lora();
         validator.variants();
+        validator.saving();
         new TuneChecks(recipe, locations, problems, validator.optimizerChecks.plans()).check();
         return validator.optimizerChecks.plans();
     }
@@ -258,10 +263,52 @@ final class RecipeValidator {
         if (lora.targetModules() != null && lora.targetModules().isEmpty()) {
             error("lora.target_modules", "needs at least one module name (e.g. q_proj, query)");
         }
+        if (lora.from() == null && lora.targetModules() == null && !locations.failed("lora.target_modules")) {
+            error("lora.target_modules", "missing required key: list the modules to adapt (e.g. [q_proj, v_proj]),"
+                    + " or set lora.from to start from an adapter");
+        }
+        if (lora.from() != null) {
+            for (String key : ADAPTER_DECIDES) {
+                if (locations.written("lora." + key)) {
+                    error("lora." + key, "comes from the adapter in lora.from (its adapter_config.json); remove"
+                            + " this key, or remove lora.from to train a new adapter");
+                }
+            }
+            adapterFrom(lora.from());
+        }
         List<VariantSpec> variants = recipe.variants();
         if (variants != null && !locations.failed("variants")
                 && variants.stream().noneMatch(variant -> variant != null && variant.lora())) {
             error("lora", "no variant sets 'lora: true', so this block is unused; add such a variant or remove it");
+        }
+    }
+
+    /** An adapter directory named by lora.from: a warning when missing, an error when its config is refused. */
+    private void adapterFrom(String from) {
+        Path directory = Path.of(from);
+        if (!Files.exists(directory)) {
+            warnIfMissing("lora.from", from);
+            return;
+        }
+        try {
+            PeftAdapters.readConfig(directory);
+        } catch (IOException | IllegalArgumentException e) {
+            error("lora.from", "cannot use this adapter: " + e.getMessage());
+        }
+    }
+
+    private void saving() {
+        if (!recipe.saveMerged() || locations.failed("save_merged")) {
+            return;
+        }
+        if (recipe.save() == SaveMode.NONE) {
+            error("save_merged", "save is none, so no merged model is written; set save: final or best, or remove"
+                    + " save_merged");
+        }
+        List<VariantSpec> variants = recipe.variants();
+        if (variants != null && variants.stream().noneMatch(variant -> variant != null && variant.lora())) {
+            error("save_merged", "only a LoRA run has an adapter to merge, and no variant sets 'lora: true'; remove"
+                    + " save_merged (a full fine-tuning run saves its whole model anyway)");
         }
     }
 

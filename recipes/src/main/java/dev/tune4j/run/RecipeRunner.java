@@ -40,6 +40,7 @@ import java.util.function.Function;
  * train:  for each optimizer step: schedule factor -> micro-batches in the seed's order -> TrainingStep
  *                                  -> metrics line (with CPU time and the optimizer's telemetry) -> progress
  *                                  -> evaluation every eval_interval steps (with the machine's load)
+ * save:   recipe key save: the best evaluation's weights as they occur, or the final ones ({@link RunModelWriter})
  * end:    final evaluation -> summary (completed, or diverged at the step whose loss was NaN/Inf), with the exact
  *         bytes of weights and gradients and where the peak memory went ({@link dev.tune4j.report.MemoryBreakdown})
  * </pre>
@@ -116,6 +117,9 @@ public final class RecipeRunner {
         long divergedAt = 0;
         String error = null;
         boolean buildingModel = true;
+        RunModelWriter saving = new RunModelWriter(recipe.save(), recipe.saveMerged(), data,
+                data.adapterConfig(variant), directory);
+        saving.deleteEarlierModels();
         try (NDManager manager = NDManager.newBaseManager(device);
                 MetricsLog metrics = new MetricsLog(directory.resolve(MetricKeys.METRICS_FILE));
                 RunProgress progress = new RunProgress(out, name, totalSteps)) {
@@ -170,11 +174,14 @@ public final class RecipeRunner {
                     progress.step(completed, result.loss(), tokensPerSecond);
                     boolean evalDue = recipe.evalInterval() > 0 && completed % recipe.evalInterval() == 0;
                     if ((evalDue || completed == totalSteps)
-                            && !evaluate(model, manager, metrics, progress, completed, trainNanos)) {
+                            && !evaluate(model, manager, metrics, progress, completed, trainNanos, saving)) {
                         status = RunStatus.DIVERGED; // the weights after this step are no longer finite
                         divergedAt = completed + 1;
                         break;
                     }
+                }
+                if (status == RunStatus.COMPLETED) {
+                    saving.completed(model, completed);
                 }
             }
         } catch (RuntimeException | IOException | OutOfMemoryError e) {
@@ -183,16 +190,21 @@ public final class RecipeRunner {
             error = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
             out.println("tune4j: " + name + " failed: " + error);
             out.flush();
+            saving.putInto(summary);
             RunSummaries.finish(directory, summary, recipe, status, completed, divergedAt, error);
             throw e;
         }
+        saving.putInto(summary);
         RunSummaries.finish(directory, summary, recipe, status, completed, divergedAt, error);
         return new Outcome(directory, status, completed, divergedAt);
     }
 
-    /** Evaluates and logs; false (and nothing logged) when a metric is NaN or infinite. */
+    /**
+     * Evaluates and logs, then lets {@code saving} keep the model if it is the best so far; false (and nothing logged)
+     * when a metric is NaN or infinite.
+     */
     private boolean evaluate(Block model, NDManager manager, MetricsLog metrics, RunProgress progress, long step,
-            long trainNanos) {
+            long trainNanos, RunModelWriter saving) throws IOException {
         Map<String, Double> results = data.evaluate(model, manager);
         if (!results.values().stream().allMatch(Double::isFinite)) {
             progress.message("diverged: evaluation after step " + step + " gave " + results);
@@ -206,6 +218,7 @@ public final class RecipeRunner {
         StringBuilder text = new StringBuilder("eval at step " + step + ":");
         results.forEach((key, value) -> text.append(' ').append(key).append(' ').append(String.format("%.4f", value)));
         progress.message(text.toString());
+        saving.evaluated(model, step, results);
         return true;
     }
 

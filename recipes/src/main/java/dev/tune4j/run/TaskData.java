@@ -6,6 +6,7 @@ import dev.tune4j.data.batch.BatchOrder;
 import dev.tune4j.data.fetch.FetchProgress;
 import dev.tune4j.io.Spelled;
 import dev.tune4j.lora.LoraConfig;
+import dev.tune4j.lora.PeftAdapters;
 import dev.tune4j.model.bert.BertForSequenceClassification;
 import dev.tune4j.recipe.DataSpec;
 import dev.tune4j.recipe.LoraSpec;
@@ -18,6 +19,7 @@ import dev.tune4j.task.TrainingTask;
 import dev.tune4j.task.TrivialBaseline;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -127,7 +129,21 @@ public final class TaskData {
      * asks for them. Seed the engine first.
      */
     public Block newModel(NDManager manager, VariantSpec variant) throws IOException {
-        return task.newModel(manager, variant.lora() ? lora(recipe.lora()) : null);
+        if (!variant.lora()) {
+            return task.newModel(manager, null);
+        }
+        Block model = task.newModel(manager, lora(recipe.lora()));
+        if (recipe.lora().from() != null) {
+            PeftAdapters.load(model, Path.of(recipe.lora().from()));
+        }
+        return model;
+    }
+
+    /**
+     * The LoRA config of {@code variant}'s model as its adapter_config.json records it, or null for full fine-tuning.
+     */
+    public LoraConfig adapterConfig(VariantSpec variant) throws IOException {
+        return variant.lora() ? task.adapterConfig(lora(recipe.lora())) : null;
     }
 
     /** One micro-batch of training examples ({@link TrainingTask#microBatch}). */
@@ -140,8 +156,14 @@ public final class TaskData {
         return task.evaluate(model, manager);
     }
 
-    /** PEFT-style LoRA settings from a recipe's {@code lora} block; the task adds its base model and task type. */
-    private static LoraConfig lora(LoraSpec spec) {
+    /**
+     * PEFT-style LoRA settings from a recipe's {@code lora} block, or from the adapter_config.json of its
+     * {@code lora.from}; the task adds its base model and task type.
+     */
+    private static LoraConfig lora(LoraSpec spec) throws IOException {
+        if (spec.from() != null) {
+            return PeftAdapters.readConfig(Path.of(spec.from()));
+        }
         return new LoraConfig(spec.rank(), spec.alpha(), spec.dropout(), spec.targetModules(), spec.modulesToSave(),
                 false, null, null);
     }

@@ -8,9 +8,18 @@ import java.nio.file.Path;
 
 /**
  * Where a recipe's runs live: {@code <output_dir>/<variant>/seed-<n>/}, with the comparison's resolved recipe
- * ({@value MetricKeys#RECIPE_FILE}) and report files directly under {@code <output_dir>}.
+ * ({@value MetricKeys#RECIPE_FILE}) and report files directly under {@code <output_dir>}. A run keeps its trained
+ * model in {@value #MODEL_DIR}/ (full fine-tuning: a Hugging Face model directory) or {@value #ADAPTER_DIR}/ (LoRA: a
+ * PEFT adapter directory), plus {@value #MERGED_DIR}/ (the adapter merged into the base model) when asked.
  */
 public final class RunLayout {
+    /** A full fine-tuning run's model: a Hugging Face model directory. */
+    public static final String MODEL_DIR = "model";
+    /** A LoRA run's adapter: a PEFT adapter directory. */
+    public static final String ADAPTER_DIR = "adapter";
+    /** A LoRA run's adapter merged into its base model: a Hugging Face model directory. */
+    public static final String MERGED_DIR = "merged";
+
     private RunLayout() {}
 
     /**

@@ -140,7 +140,8 @@ class RecipeErrorsTest {
                 "optimizer: adamw, lora: true}")));
         assertEquals(List.of("broken.yaml:8:7 lora: no variant sets 'lora: true', so this block is unused; add such a"
                 + " variant or remove it"), errorsOf(MINIMAL + "lora: {target_modules: [query]}\n"));
-        assertEquals(List.of("broken.yaml:8:7 lora.target_modules: missing required key"),
+        assertEquals(List.of("broken.yaml:8:7 lora.target_modules: missing required key: list the modules to adapt"
+                + " (e.g. [q_proj, v_proj]), or set lora.from to start from an adapter"),
                 errorsOf(MINIMAL.replace("optimizer: adamw}", "optimizer: adamw, lora: true}") + "lora: {}\n"));
     }
 

@@ -15,11 +15,13 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Pattern;
 
 /**
  * Writes engine arrays as a safetensors file (format: see {@link SafeTensorsFile}).
@@ -115,6 +117,94 @@ public final class SafeTensorsWriter {
             Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } finally {
             Files.deleteIfExists(temporary);
+        }
+    }
+
+    /**
+     * Writes tensors as a Hugging Face checkpoint in {@code directory}: one {@value Checkpoint#SINGLE_FILE} when they
+     * fit in one shard, else shards {@code model-00001-of-0000N.safetensors} and {@value Checkpoint#INDEX_FILE}
+     * ({@code metadata.total_size} and a {@code weight_map} from tensor name to shard). Shards are filled as Hugging
+     * Face fills them: tensors in the given order, a new shard when the next tensor would take the current one past
+     * {@code maxShardBytes}, and a tensor larger than that alone in a shard of its own. Weight files of an earlier
+     * save that the new layout does not use (other shards, a stale index or single file) are deleted afterwards, so
+     * {@link Checkpoint#open} never sees a mixture.
+     *
+     * @param maxShardBytes the largest shard in bytes (Hugging Face's default is 5 GB, 5 * 10^9)
+     * @return the files written, shards first, the index last
+     * @throws IllegalArgumentException if {@code maxShardBytes} is not positive or a name repeats
+     */
+    public static List<Path> writeSharded(Path directory, List<Entry> tensors, Map<String, String> metadata,
+            long maxShardBytes) throws IOException {
+        if (maxShardBytes <= 0) {
+            throw new IllegalArgumentException("maxShardBytes must be > 0, got " + maxShardBytes);
+        }
+        List<List<Entry>> shards = new ArrayList<>();
+        List<Entry> current = new ArrayList<>();
+        long currentBytes = 0;
+        long totalBytes = 0;
+        for (Entry entry : tensors) {
+            long bytes = entry.byteCount();
+            totalBytes += bytes;
+            if (bytes > maxShardBytes) {
+                shards.add(List.of(entry));
+                continue;
+            }
+            if (currentBytes + bytes > maxShardBytes) {
+                shards.add(current);
+                current = new ArrayList<>();
+                currentBytes = 0;
+            }
+            current.add(entry);
+            currentBytes += bytes;
+        }
+        if (!current.isEmpty() || shards.isEmpty()) {
+            shards.add(current);
+        }
+        Files.createDirectories(directory);
+        List<Path> written = new ArrayList<>();
+        if (shards.size() == 1) {
+            Path single = directory.resolve(Checkpoint.SINGLE_FILE);
+            write(single, shards.getFirst(), metadata);
+            written.add(single);
+        } else {
+            ObjectNode index = SafeTensorsHeader.JSON.createObjectNode();
+            index.putObject("metadata").put("total_size", totalBytes);
+            ObjectNode weightMap = index.putObject("weight_map");
+            for (int i = 0; i < shards.size(); i++) {
+                String name = String.format(Locale.ROOT, "model-%05d-of-%05d.safetensors", i + 1,
+                        shards.size());
+                Path shard = directory.resolve(name);
+                write(shard, shards.get(i), metadata);
+                written.add(shard);
+                shards.get(i).forEach(entry -> weightMap.put(entry.name(), name));
+            }
+            Path indexFile = directory.resolve(Checkpoint.INDEX_FILE);
+            Path temporary = directory.resolve("." + Checkpoint.INDEX_FILE + "."
+                    + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
+            try {
+                Files.write(temporary, SafeTensorsHeader.JSON.writerWithDefaultPrettyPrinter()
+                        .writeValueAsBytes(index));
+                Files.move(temporary, indexFile, StandardCopyOption.ATOMIC_MOVE,
+                        StandardCopyOption.REPLACE_EXISTING);
+            } finally {
+                Files.deleteIfExists(temporary);
+            }
+            written.add(indexFile);
+        }
+        deleteStaleWeights(directory, written);
+        return written;
+    }
+
+    /** Deletes HF weight files in {@code directory} that the save just made does not use. */
+    private static void deleteStaleWeights(Path directory, List<Path> kept) throws IOException {
+        Pattern weights = Pattern.compile(
+                "model(-\\d{5}-of-\\d{5})?\\.safetensors|" + Pattern.quote(Checkpoint.INDEX_FILE));
+        try (var entries = Files.list(directory)) {
+            for (Path entry : entries.toList()) {
+                if (weights.matcher(entry.getFileName().toString()).matches() && !kept.contains(entry)) {
+                    Files.delete(entry);
+                }
+            }
         }
     }
 

@@ -11,6 +11,7 @@ import dev.tune4j.checkpoint.onnx.OnnxModel;
 import dev.tune4j.checkpoint.onnx.OnnxModelReader;
 import dev.tune4j.checkpoint.onnx.OnnxNode;
 import dev.tune4j.engine.Tune4jHome;
+import dev.tune4j.io.Directories;
 import dev.tune4j.metrics.Elapsed;
 import dev.tune4j.model.bert.BertConfig;
 import dev.tune4j.tokenizer.BertTokenizerFiles;
@@ -162,7 +163,7 @@ public final class MiniLmImporter {
             progress.accept("imported " + MODEL_NAME + " into " + target + " in " + Elapsed.since(started));
             return target;
         } finally {
-            deleteRecursively(staging);
+            Directories.deleteRecursively(staging);
         }
     }
 
@@ -375,17 +376,6 @@ public final class MiniLmImporter {
                 throw new FileAlreadyExistsException(target.toString(), null,
                         "directory is not empty; the import writes a new directory, so delete it or choose another"
                                 + " output directory");
-            }
-        }
-    }
-
-    private static void deleteRecursively(Path directory) throws IOException {
-        if (!Files.exists(directory)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(directory)) {
-            for (Path path : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
             }
         }
     }

@@ -2,6 +2,7 @@ package dev.tune4j.lora;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
@@ -38,12 +39,24 @@ public final class LoraLinear extends HfBlock {
     private final Parameter loraB; // [out, r]
     private boolean merged;
 
-    /** An adapted {@code nn.Linear(in, out, bias)}. */
+    /** An adapted {@code nn.Linear(in, out, bias)} with the config's rank {@code r} and scale. */
     public LoraLinear(long in, long out, boolean withBias, LoraConfig config) {
+        this(in, out, withBias, config.r(), config.scaling(), config.dropout());
+    }
+
+    /**
+     * The adapted {@code nn.Linear(in, out, bias)} called {@code moduleName} (full dotted name), with the rank and
+     * scale {@code config} gives that module ({@code rank_pattern}, {@code alpha_pattern}).
+     */
+    public LoraLinear(long in, long out, boolean withBias, LoraConfig config, String moduleName) {
+        this(in, out, withBias, config.rank(moduleName), config.scaling(moduleName), config.dropout());
+    }
+
+    private LoraLinear(long in, long out, boolean withBias, int rank, double scaling, double dropout) {
         this.in = in;
         this.out = out;
-        this.scaling = config.scaling();
-        this.dropout = config.dropout();
+        this.scaling = scaling;
+        this.dropout = dropout;
         this.weight = addParameter(Parameter.builder().setName("weight").setType(Parameter.Type.WEIGHT)
                 .optShape(new Shape(out, in)).optRequiresGrad(false).build());
         this.bias = withBias
@@ -52,9 +65,14 @@ public final class LoraLinear extends HfBlock {
                 : null;
         float bound = (float) (1 / Math.sqrt(in));
         this.loraA = addParameter(Parameter.builder().setName("lora_A.weight").setType(Parameter.Type.OTHER)
-                .optShape(new Shape(config.r(), in)).optInitializer(new UniformInitializer(bound)).build());
+                .optShape(new Shape(rank, in)).optInitializer(new UniformInitializer(bound)).build());
         this.loraB = addParameter(Parameter.builder().setName("lora_B.weight").setType(Parameter.Type.OTHER)
-                .optShape(new Shape(out, config.r())).optInitializer(new ConstantInitializer(0)).build());
+                .optShape(new Shape(out, rank)).optInitializer(new ConstantInitializer(0)).build());
+    }
+
+    /** The factor {@code s} of {@code y = W x + b + s B A x}. */
+    public double scaling() {
+        return scaling;
     }
 
     /** Whether the adapter is folded into the base weight. */
@@ -75,6 +93,18 @@ public final class LoraLinear extends HfBlock {
         if (merged) {
             addDelta(-1);
             merged = false;
+        }
+    }
+
+    /**
+     * {@code W + s B A} as a new array owned by {@code manager}, computed as {@link #merge()} computes it, without
+     * changing this layer.
+     */
+    public NDArray mergedWeight(NDManager manager) {
+        try (NDArray delta = loraB.getArray().matMul(loraA.getArray()).mul(scaling)) {
+            NDArray merged = weight.getArray().add(delta);
+            merged.attach(manager);
+            return merged;
         }
     }
 

@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -75,26 +76,78 @@ public final class PeftAdapters {
         }
         JsonNode targets = json.path("target_modules");
         List<String> targetModules = new ArrayList<>();
+        String targetPattern = null;
         if (targets.isTextual()) {
-            targetModules.add(targets.asText()); // PEFT also accepts one name (a regex there; matched as a name here)
+            targetPattern = targets.asText(); // PEFT: a regular expression over full module names, or all-linear
         } else {
             targets.forEach(t -> targetModules.add(t.asText()));
         }
-        if (targetModules.isEmpty()) {
+        if (targetModules.isEmpty() && targetPattern == null) {
             throw new IOException(file + ": target_modules is missing or empty");
         }
         List<String> modulesToSave = new ArrayList<>();
         json.path("modules_to_save").forEach(m -> modulesToSave.add(m.asText()));
-        if (json.path("use_dora").asBoolean(false)) {
-            throw new IOException(file + ": use_dora is true; DoRA adapters are not supported");
+        List<String> refused = new ArrayList<>();
+        refuseIf(refused, json.path("use_dora").asBoolean(false), "use_dora is true; DoRA adapters are not supported");
+        refuseIf(refused, json.path("fan_in_fan_out").asBoolean(false),
+                "fan_in_fan_out is true (Conv1D models); Llama and BERT use false");
+        refuseIf(refused, !json.path("bias").asText("none").equals("none"), "bias is '" + json.path("bias").asText()
+                + "'; tune4j trains and loads no LoRA biases (PEFT's default is none)");
+        refuseIf(refused, json.path("lora_bias").asBoolean(false), "lora_bias is true; tune4j's lora_B has no bias");
+        refuseIf(refused, isSet(json.path("layers_to_transform")), "layers_to_transform is set; tune4j adapts every"
+                + " layer its target_modules match (write the layers into target_modules as a regex instead)");
+        refuseIf(refused, isSet(json.path("exclude_modules")), "exclude_modules is set; tune4j does not read it"
+                + " (write the modules to adapt into target_modules as a regex instead)");
+        refuseIf(refused, isSet(json.path("target_parameters")), "target_parameters is set; tune4j adapts"
+                + " Linear modules only");
+        refuseIf(refused, isSet(json.path("trainable_token_indices")), "trainable_token_indices is set; tune4j"
+                + " does not train single token embeddings");
+        if (!refused.isEmpty()) {
+            throw new IOException(file + ": " + String.join("; ", refused));
         }
-        if (json.path("fan_in_fan_out").asBoolean(false)) {
-            throw new IOException(file + ": fan_in_fan_out is true (Conv1D models); Llama and BERT use false");
+        try {
+            return new LoraConfig(json.path("r").asInt(8), json.path("lora_alpha").asDouble(8),
+                    json.path("lora_dropout").asDouble(0), targetModules, modulesToSave,
+                    json.path("use_rslora").asBoolean(false), json.path("base_model_name_or_path").asText(null),
+                    json.path("task_type").isNull() ? null : json.path("task_type").asText(null), targetPattern,
+                    pattern(json.path("rank_pattern"), file, "rank_pattern", true, JsonNode::asInt),
+                    pattern(json.path("alpha_pattern"), file, "alpha_pattern", false, JsonNode::asDouble));
+        } catch (IllegalArgumentException e) {
+            throw new IOException(file + ": " + e.getMessage(), e);
         }
-        return new LoraConfig(json.path("r").asInt(8), json.path("lora_alpha").asDouble(8),
-                json.path("lora_dropout").asDouble(0), targetModules, modulesToSave,
-                json.path("use_rslora").asBoolean(false), json.path("base_model_name_or_path").asText(null),
-                json.path("task_type").isNull() ? null : json.path("task_type").asText(null));
+    }
+
+    private static void refuseIf(List<String> refused, boolean condition, String reason) {
+        if (condition) {
+            refused.add(reason);
+        }
+    }
+
+    /** Whether an optional key holds something: not absent, null, an empty list or an empty object. */
+    private static boolean isSet(JsonNode node) {
+        return !(node.isMissingNode() || node.isNull() || (node.isContainerNode() && node.isEmpty()));
+    }
+
+    /** A rank_pattern or alpha_pattern object in file order; absent or null is empty. */
+    private static <V> Map<String, V> pattern(JsonNode node, Path file, String key, boolean integral,
+            java.util.function.Function<JsonNode, V> value) throws IOException {
+        Map<String, V> pattern = new LinkedHashMap<>();
+        if (node.isMissingNode() || node.isNull()) {
+            return pattern;
+        }
+        if (!node.isObject()) {
+            throw new IOException(file + ": " + key + " must be an object from module name pattern to value, found "
+                    + node.getNodeType());
+        }
+        for (Map.Entry<String, JsonNode> entry : node.properties()) {
+            JsonNode number = entry.getValue();
+            if (!number.isNumber() || (integral && !number.canConvertToExactIntegral())) {
+                throw new IOException(file + ": " + key + " '" + entry.getKey() + "' must be " + (integral
+                        ? "an integer rank" : "a number") + ", found " + number);
+            }
+            pattern.put(entry.getKey(), value.apply(number));
+        }
+        return pattern;
     }
 
     /**
@@ -138,16 +191,37 @@ public final class PeftAdapters {
 
     /**
      * Writes a merged full checkpoint in the HF layout (base weights with {@code s B A} folded in, no adapter
-     * tensors); the model is left unmerged as it was.
+     * tensors). The model is not touched: each merged weight is computed beside it (one adapted matrix at a time
+     * more memory until written), so training can go on with exactly the weights it had.
      */
     public static void saveMerged(Block model, ModelConfig config, Path directory) throws IOException {
+        saveMerged(model, config, directory, ModelWeights.DEFAULT_MAX_SHARD_BYTES);
+    }
+
+    /**
+     * {@link #saveMerged(Block, ModelConfig, Path)} with another largest shard size (Hugging Face's
+     * {@code max_shard_size}, see {@link ModelWeights#save(Block, ModelConfig, Path, java.util.function.Predicate,
+     * long)}).
+     */
+    public static void saveMerged(Block model, ModelConfig config, Path directory, long maxShardBytes)
+            throws IOException {
         Map<String, LoraLinear> adapters = Lora.adapters(model);
-        List<LoraLinear> mergedHere = adapters.values().stream().filter(a -> !a.merged()).toList();
-        mergedHere.forEach(LoraLinear::merge);
-        try {
-            ModelWeights.save(model, config, directory, name -> !Lora.isAdapterParameter(name));
-        } finally {
-            mergedHere.forEach(LoraLinear::unmerge);
+        try (NDManager scratch = NDManager.newBaseManager()) {
+            Map<String, NDArray> weights = new LinkedHashMap<>();
+            for (var entry : ParameterNames.of(model).entrySet()) {
+                String name = entry.getKey();
+                if (Lora.isAdapterParameter(name)) {
+                    continue;
+                }
+                LoraLinear adapter = name.endsWith(".weight")
+                        ? adapters.get(name.substring(0, name.length() - ".weight".length())) : null;
+                NDArray value = entry.getValue().getArray();
+                if (adapter != null && !adapter.merged()) {
+                    value = adapter.mergedWeight(scratch);
+                }
+                weights.put(name, value);
+            }
+            ModelWeights.saveTensors(weights, config, directory, maxShardBytes);
         }
     }
 
@@ -157,7 +231,8 @@ public final class PeftAdapters {
 
     private static ObjectNode configJson(LoraConfig config) {
         ObjectNode json = ModelConfig.JSON.createObjectNode();
-        json.putObject("alpha_pattern");
+        ObjectNode alphas = json.putObject("alpha_pattern");
+        config.alphaPattern().forEach(alphas::put);
         json.putNull("auto_mapping");
         json.put("base_model_name_or_path", config.baseModelNameOrPath());
         json.put("bias", "none");
@@ -180,10 +255,15 @@ public final class PeftAdapters {
         }
         json.put("peft_type", "LORA");
         json.put("r", config.r());
-        json.putObject("rank_pattern");
+        ObjectNode ranks = json.putObject("rank_pattern");
+        config.rankPattern().forEach(ranks::put);
         json.putNull("revision");
-        ArrayNode targets = json.putArray("target_modules");
-        config.targetModules().forEach(targets::add);
+        if (config.targetPattern() != null) {
+            json.put("target_modules", config.targetPattern());
+        } else {
+            ArrayNode targets = json.putArray("target_modules");
+            config.targetModules().forEach(targets::add);
+        }
         json.put("task_type", config.taskType());
         json.put("use_dora", false);
         json.put("use_rslora", config.useRslora());

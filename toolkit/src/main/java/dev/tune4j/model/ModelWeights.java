@@ -8,12 +8,14 @@ import ai.djl.nn.Parameter;
 import dev.tune4j.checkpoint.Checkpoint;
 import dev.tune4j.checkpoint.SafeTensorsWriter;
 import dev.tune4j.checkpoint.TensorInfo;
+import dev.tune4j.model.llama.LlamaConfig;
 import dev.tune4j.nn.ParameterNames;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -101,7 +103,7 @@ public final class ModelWeights {
         List<String> notAllowed = new ArrayList<>();
         List<String> mismatched = new ArrayList<>();
         Set<String> used = new HashSet<>();
-        Map<String, String> sources = new java.util.LinkedHashMap<>();
+        Map<String, String> sources = new LinkedHashMap<>();
         for (var entry : parameters.entrySet()) {
             String name = entry.getKey();
             Optional<String> source = candidates(name).stream().filter(checkpoint.names()::contains).findFirst();
@@ -181,8 +183,15 @@ public final class ModelWeights {
     }
 
     /**
-     * Saves a model as a Hugging Face directory: {@code config.json} and {@code model.safetensors} with HF names, in
-     * model order, {@code format: pt} metadata. The weights file is written atomically.
+     * Hugging Face's default largest shard, {@code save_pretrained(max_shard_size="5GB")}: 5 * 10^9 bytes. A model
+     * whose weights are larger is written as shards with {@value Checkpoint#INDEX_FILE}.
+     */
+    public static final long DEFAULT_MAX_SHARD_BYTES = 5_000_000_000L;
+
+    /**
+     * Saves a model as a Hugging Face directory: {@code config.json}, the weights with HF names in model order and
+     * {@code format: pt} metadata (sharded above {@link #DEFAULT_MAX_SHARD_BYTES}), and for Llama
+     * {@code generation_config.json}. Each weights file is written atomically.
      */
     public static void save(Block model, ModelConfig config, Path directory) throws IOException {
         save(model, config, directory, name -> true);
@@ -191,15 +200,44 @@ public final class ModelWeights {
     /** Saves the parameters whose names {@code include} accepts (e.g. a merged LoRA model without its adapters). */
     public static void save(Block model, ModelConfig config, Path directory, Predicate<String> include)
             throws IOException {
-        Files.createDirectories(directory);
-        config.write(directory);
-        List<SafeTensorsWriter.Entry> entries = new ArrayList<>();
+        save(model, config, directory, include, DEFAULT_MAX_SHARD_BYTES);
+    }
+
+    /**
+     * {@link #save(Block, ModelConfig, Path, Predicate)} with another largest shard size, as Hugging Face's
+     * {@code max_shard_size}: shards are filled in model order ({@link SafeTensorsWriter#writeSharded}).
+     *
+     * @return the weight files written, the index last when sharded
+     */
+    public static List<Path> save(Block model, ModelConfig config, Path directory, Predicate<String> include,
+            long maxShardBytes) throws IOException {
+        Map<String, NDArray> weights = new LinkedHashMap<>();
         for (var entry : ParameterNames.of(model).entrySet()) {
             if (include.test(entry.getKey())) {
-                entries.add(SafeTensorsWriter.Entry.of(entry.getKey(), entry.getValue().getArray()));
+                weights.put(entry.getKey(), entry.getValue().getArray());
             }
         }
-        SafeTensorsWriter.write(directory.resolve(Checkpoint.SINGLE_FILE), entries, Map.of("format", "pt"));
+        return saveTensors(weights, config, directory, maxShardBytes);
+    }
+
+    /**
+     * The one writer of a Hugging Face model directory: {@code config.json}, {@code generation_config.json} for
+     * Llama, and {@code weights} (HF names, in the given order, {@code format: pt}) sharded above
+     * {@code maxShardBytes}.
+     *
+     * @return the weight files written, the index last when sharded
+     */
+    public static List<Path> saveTensors(Map<String, NDArray> weights, ModelConfig config, Path directory,
+            long maxShardBytes) throws IOException {
+        Files.createDirectories(directory);
+        config.write(directory);
+        if (config instanceof LlamaConfig llama) {
+            ModelConfig.JSON.writerWithDefaultPrettyPrinter().writeValue(
+                    directory.resolve(LlamaConfig.GENERATION_CONFIG_FILE).toFile(), llama.generationConfigJson());
+        }
+        List<SafeTensorsWriter.Entry> entries = new ArrayList<>();
+        weights.forEach((name, array) -> entries.add(SafeTensorsWriter.Entry.of(name, array)));
+        return SafeTensorsWriter.writeSharded(directory, entries, Map.of("format", "pt"), maxShardBytes);
     }
 
     /** Checkpoint spellings of a model parameter name, most likely first. */

@@ -86,7 +86,15 @@ public abstract sealed class TrainingTask permits ClassificationTask, CausalLmTa
      */
     public final Block newModel(NDManager manager, LoraConfig lora) throws IOException {
         return model.build(manager, this::newBlock, this::initialize, this::isNewParameter,
-                lora == null ? null : lora.forModel(model.name(), task().peftTaskType()));
+                lora == null ? null : adapterConfig(lora));
+    }
+
+    /**
+     * {@code lora} as a model from {@link #newModel} records it in adapter_config.json: with this task's base model
+     * and PEFT task type.
+     */
+    public final LoraConfig adapterConfig(LoraConfig lora) {
+        return lora.forModel(model.name(), task().peftTaskType());
     }
 
     /** The model's block tree, not yet initialized. */

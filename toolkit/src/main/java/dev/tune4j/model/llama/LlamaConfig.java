@@ -136,6 +136,21 @@ public record LlamaConfig(
         }
     }
 
+    /** The file Hugging Face reads generation defaults from, beside config.json. */
+    public static final String GENERATION_CONFIG_FILE = "generation_config.json";
+
+    /**
+     * {@code generation_config.json} as {@code save_pretrained} derives it from a config without generation settings:
+     * the special token ids, marked as taken from the model config.
+     */
+    public ObjectNode generationConfigJson() {
+        ObjectNode node = JSON.createObjectNode();
+        node.put("_from_model_config", true);
+        node.put("bos_token_id", bosTokenId);
+        node.put("eos_token_id", eosTokenId);
+        return node;
+    }
+
     @Override
     public ObjectNode toJson() {
         ObjectNode node = JSON.createObjectNode();
