@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -57,6 +58,7 @@ class Adam8bitKernelTest {
      * 2.5e-5 from step 12 on (the 70000-element tensor, where a few thousand of its 140000 dequantized moments differ
      * by then); adam8bit and adamw8bit with blocks 64, 256 and 2048 all stayed within the bound.
      */
+    @Tag("slow") // 3.5 to 4 s a case; BlockwiseEngineOpsTest checks the engine step against the Java kernel by default
     @ParameterizedTest
     @CsvSource({"adamw8bit, 256", "adam8bit, 64"})
     void engineOpsStayWithinFloat32RoundingOfTheScalarTwin(String id, int blockSize) {
