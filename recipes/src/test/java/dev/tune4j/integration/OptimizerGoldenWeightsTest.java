@@ -160,7 +160,7 @@ class OptimizerGoldenWeightsTest {
     }
 
     /** Options every id accepts, plus the small-model settings of GaLore (rank 4, refresh every 5) and 8-bit. */
-    private static Map<String, Object> options(String id) {
+    static Map<String, Object> options(String id) {
         Map<String, Object> options = new HashMap<>(Map.of("lr", 1e-2, "weight_decay", 0.02));
         if (id.startsWith("galore")) {
             options.putAll(Map.of("rank", 4, "update_proj_gap", 5));
@@ -171,7 +171,8 @@ class OptimizerGoldenWeightsTest {
         return options;
     }
 
-    private static List<ParameterGroup> groups() {
+    /** No decay for biases and norms, another lr for the embeddings. */
+    static List<ParameterGroup> groups() {
         return List.of(
                 new ParameterGroup("no_decay", List.of("**.bias", "**.LayerNorm.*", "**.*layernorm.weight",
                         "model.norm.weight"), Map.of("weight_decay", 0.0)),

@@ -191,7 +191,7 @@ class RecipeErrorsTest {
                 """));
         assertEquals(List.of(
                 "broken.yaml:9:27 variants[0].options.weight_decy: adamw options of variant 'adamw': unknown option"
-                        + " 'weight_decy' (adamw accepts betas, eps, lr, weight_decay)",
+                        + " 'weight_decy' (adamw accepts betas, engine_ops, eps, lr, weight_decay)",
                 "broken.yaml:12:16 variants[0].param_groups[0].match: needs at least one glob in match"
                         + " (e.g. '**.bias') or one role in roles (e.g. [bias, norm])",
                 "broken.yaml:13:19 variants[0].param_groups[0].options.weight_decay: adamw options of group"

@@ -27,6 +27,14 @@ public interface Optimizer extends AutoCloseable {
      */
     void step(List<TrainableParameter> parameters, OptionalDouble loss);
 
+    /**
+     * Whether the optimizer runs its engine-op path on CPU parameters too (the option {@code engine_ops}); parameters
+     * on another device always take it. False by default.
+     */
+    default boolean engineOps() {
+        return false;
+    }
+
     /** Optimizer steps taken so far (t after the last step). */
     long stepCount();
 

@@ -27,8 +27,8 @@ public interface OptimizerFactory {
     }
 
     /**
-     * Whether the optimizer updates tensors wherever they live (through engine ops). False for the Java kernels, which
-     * work on zero-copy views of CPU memory ({@link TensorMemory}) and refuse GPU tensors.
+     * Whether the optimizer updates tensors wherever they live, through in-place engine ops on their own device (true
+     * for every {@link RuleFactory}); false for an optimizer that works on CPU memory only ({@link TensorMemory}).
      */
     default boolean updatesGpuTensors() {
         return false;

@@ -35,7 +35,12 @@ public record OptimizerPlan<O extends RuleOptions>(String id, RuleFactory<O> fac
         if (totalSteps < 1) {
             throw new IllegalArgumentException("total steps must be at least 1, got " + totalSteps);
         }
-        return new RuleOptimizer<>(this, factory.rule(options, totalSteps));
+        return new RuleOptimizer<>(this, factory.rule(options, totalSteps, engineOps()));
+    }
+
+    /** The option {@link OptionSchema#ENGINE_OPS}: whether CPU parameters take the rule's engine-op path too. */
+    public boolean engineOps() {
+        return parsed.has(OptionSchema.ENGINE_OPS) && parsed.flag(OptionSchema.ENGINE_OPS);
     }
 
     /** The name and options of the first group matching {@code parameter}, else {@code default} and the options. */

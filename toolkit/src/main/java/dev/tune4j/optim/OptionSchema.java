@@ -13,6 +13,15 @@ import java.util.function.DoublePredicate;
  * and invalid value at once, each naming the option.
  */
 public final class OptionSchema {
+    /**
+     * The option every optimizer accepts: {@code engine_ops: true} runs the rule as in-place engine operations on the
+     * parameters' own device even on the CPU (parameters on another device always take that path); default false,
+     * the Java kernels. Optimizer-wide: a parameter group may not override it.
+     */
+    public static final String ENGINE_OPS = "engine_ops";
+
+    private static final Option ENGINE_OPS_OPTION = new Option(ENGINE_OPS, Kind.FLAG, false, x -> true, "", List.of());
+
     private final String optimizerId;
     private final Map<String, Option> options;
 
@@ -158,6 +167,7 @@ public final class OptionSchema {
 
         private Builder(String optimizerId) {
             this.optimizerId = optimizerId;
+            add(ENGINE_OPS_OPTION);
         }
 
         /** A number with a rule ({@code rule} describes it in errors, e.g. "> 0"). */
@@ -210,6 +220,9 @@ public final class OptionSchema {
          */
         public Builder include(OptionSchema other) {
             for (Option option : other.options.values()) {
+                if (option == ENGINE_OPS_OPTION) {
+                    continue; // every schema has it
+                }
                 if (options.containsKey(option.name())) {
                     throw new IllegalArgumentException("option '" + option.name() + "' of " + other.optimizerId
                             + " clashes with the option of the same name of " + optimizerId);

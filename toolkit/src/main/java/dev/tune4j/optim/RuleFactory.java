@@ -57,8 +57,23 @@ public abstract class RuleFactory<O extends RuleOptions> implements OptimizerFac
         checkGroup(group);
     }
 
-    /** A new rule with the optimizer-wide {@code options} for a run of {@code totalSteps} optimizer steps. */
-    public abstract UpdateRule<O> rule(O options, long totalSteps);
+    /**
+     * A new rule with the optimizer-wide {@code options} for a run of {@code totalSteps} optimizer steps.
+     *
+     * @param engineOps the option {@link OptionSchema#ENGINE_OPS}: whether CPU parameters also take the rule's
+     *     engine-op path (parameters on any other device always take it)
+     */
+    public abstract UpdateRule<O> rule(O options, long totalSteps, boolean engineOps);
+
+    /**
+     * True: every rule of tune4j has an engine-op path, in-place engine operations on the parameter's own device with
+     * its state there, which parameters off the CPU always take (a rule without one, such as a CPU-only test
+     * fixture, says false).
+     */
+    @Override
+    public boolean updatesGpuTensors() {
+        return true;
+    }
 
     @Override
     public final OptimizerPlan<O> check(OptimizerSettings settings) {
@@ -80,6 +95,11 @@ public abstract class RuleFactory<O extends RuleOptions> implements OptimizerFac
         for (ParameterGroup group : settings.groups()) {
             if (!names.add(group.name())) {
                 throw new IllegalArgumentException("two parameter groups are named '" + group.name() + "'");
+            }
+            if (group.overrides().containsKey(OptionSchema.ENGINE_OPS)) {
+                throw new IllegalArgumentException("parameter group '" + group.name() + "' overrides '"
+                        + OptionSchema.ENGINE_OPS + "'; it chooses the path of the whole optimizer, so set it at the"
+                        + " top level of the optimizer's options");
             }
             checkGroup(group, options);
             Map<String, Object> merged = new LinkedHashMap<>(settings.options());

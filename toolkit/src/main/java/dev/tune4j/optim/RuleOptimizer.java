@@ -82,7 +82,7 @@ public final class RuleOptimizer<O extends RuleOptions> implements Optimizer {
             Resolved<O> of = resolve(parameter);
             forRule.add(new RuleParameter<>(parameter.name(), parameter.role(), parameter.weight(),
                     parameter.gradient(), of.options(), of.options().lr() * learningRateScale, true,
-                    new RuleState(store, parameter.name(), "", of.specs())));
+                    new RuleState(store, parameter.name(), "", parameter.weight().getDevice(), of.specs())));
         }
         t++; // only once every parameter was accepted: a refused step does not count
         rule.step(t, forRule, loss);
@@ -93,7 +93,7 @@ public final class RuleOptimizer<O extends RuleOptions> implements Optimizer {
 
     /** The state of {@code parameter} as its rule declares it (for readers such as reports and notebooks). */
     public RuleState state(TrainableParameter parameter) {
-        return new RuleState(store, parameter.name(), "", resolve(parameter).specs());
+        return new RuleState(store, parameter.name(), "", parameter.weight().getDevice(), resolve(parameter).specs());
     }
 
     /** The options of {@code parameter}'s group. */
@@ -111,6 +111,12 @@ public final class RuleOptimizer<O extends RuleOptions> implements Optimizer {
             resolved.put(parameter.name(), known);
         }
         return known;
+    }
+
+    /** Whether the optimizer's option {@code engine_ops} is on ({@link OptimizerPlan#engineOps()}). */
+    @Override
+    public boolean engineOps() {
+        return plan.engineOps();
     }
 
     @Override

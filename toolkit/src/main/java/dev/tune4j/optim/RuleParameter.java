@@ -1,5 +1,6 @@
 package dev.tune4j.optim;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 
 /**
@@ -22,6 +23,14 @@ public record RuleParameter<O extends RuleOptions>(String name, ParameterRole ro
     /** Number of elements. */
     public long size() {
         return weight.size();
+    }
+
+    /**
+     * Whether this parameter takes its rule's engine-op path: always when its weight is not on the CPU, and on the
+     * CPU when the optimizer's option {@code engine_ops} ({@code engineOps}) is on.
+     */
+    public boolean usesEngineOps(boolean engineOps) {
+        return engineOps || !weight.getDevice().getDeviceType().equals(Device.Type.CPU);
     }
 
     /** {@code weightDecay} where this parameter is decayed, else 0. */

@@ -1,5 +1,6 @@
 package dev.tune4j.optim;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -7,19 +8,21 @@ import java.util.Map;
 
 /**
  * The state tensors of one parameter as its rule declared them ({@link UpdateRule#state}), allocated as zeros on
- * first use by the optimizer's state store. A wrapper rule hands its inner rule a {@link #view} with the inner rule's
- * own declarations (e.g. GaLore: moments shaped like the projected gradient).
+ * first use by the optimizer's state store on the parameter's own device. A wrapper rule hands its inner rule a
+ * {@link #view} with the inner rule's own declarations (e.g. GaLore: moments shaped like the projected gradient).
  */
 public final class RuleState {
     private final StateStore store;
     private final String owner;
     private final String prefix;
+    private final Device device;
     private final Map<String, StateSpec> specs = new LinkedHashMap<>();
 
-    RuleState(StateStore store, String owner, String prefix, List<StateSpec> declared) {
+    RuleState(StateStore store, String owner, String prefix, Device device, List<StateSpec> declared) {
         this.store = store;
         this.owner = owner;
         this.prefix = prefix;
+        this.device = device;
         for (StateSpec spec : declared) {
             if (specs.put(spec.name(), spec) != null) {
                 throw new IllegalArgumentException("state '" + spec.name() + "' of " + owner + " is declared twice");
@@ -28,7 +31,7 @@ public final class RuleState {
     }
 
     /**
-     * The declared tensor {@code name}, zeros on first use.
+     * The declared tensor {@code name} on the parameter's device, zeros on first use.
      *
      * @throws IllegalArgumentException if the rule did not declare it
      */
@@ -38,7 +41,7 @@ public final class RuleState {
             throw new IllegalArgumentException("state '" + name + "' of " + owner + " was not declared (declared: "
                     + specs.keySet() + ")");
         }
-        return store.tensor(owner, new StateSpec(prefix + name, spec.shape(), spec.dataType()));
+        return store.tensor(owner, new StateSpec(prefix + name, spec.shape(), spec.dataType()), device);
     }
 
     /** Whether the tensor {@code name} exists yet (was used, or loaded). */
@@ -61,6 +64,6 @@ public final class RuleState {
      * rule's tensors cannot clash with the wrapper's).
      */
     public RuleState view(String subPrefix, List<StateSpec> declared) {
-        return new RuleState(store, owner, prefix + subPrefix, declared);
+        return new RuleState(store, owner, prefix + subPrefix, device, declared);
     }
 }

@@ -1,5 +1,6 @@
 package dev.tune4j.optim;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.tune4j.checkpoint.SafeTensorsFile;
@@ -22,14 +23,24 @@ final class StateStore implements AutoCloseable {
     private final NDManager manager = NDManager.newBaseManager();
     private final Map<String, Map<String, NDArray>> tensors = new LinkedHashMap<>(); // owner -> name -> tensor
 
-    /** The tensor {@code spec} of {@code owner}: zeros on first use; a loaded one must match the spec. */
-    NDArray tensor(String owner, StateSpec spec) {
+    /**
+     * The tensor {@code spec} of {@code owner} on {@code device} (its parameter's): zeros there on first use; a loaded
+     * one must match the spec, and moves to {@code device} if it was loaded elsewhere (state files load on the CPU).
+     */
+    NDArray tensor(String owner, StateSpec spec, Device device) {
         Map<String, NDArray> ofOwner = tensors.computeIfAbsent(owner, key -> new LinkedHashMap<>());
         NDArray tensor = ofOwner.get(spec.name());
         if (tensor == null) {
-            tensor = manager.zeros(spec.shape(), spec.dataType());
+            tensor = manager.zeros(spec.shape(), spec.dataType(), device);
             ofOwner.put(spec.name(), tensor);
-        } else if (!tensor.getShape().equals(spec.shape()) || tensor.getDataType() != spec.dataType()) {
+        } else if (!tensor.getDevice().equals(device)) {
+            NDArray moved = tensor.toDevice(device, true);
+            moved.attach(manager);
+            tensor.close();
+            ofOwner.put(spec.name(), moved);
+            tensor = moved;
+        }
+        if (!tensor.getShape().equals(spec.shape()) || tensor.getDataType() != spec.dataType()) {
             throw new IllegalStateException("state " + spec.name() + " of " + owner + " is " + tensor.getShape() + " "
                     + tensor.getDataType() + ", but the rule declares " + spec.shape() + " " + spec.dataType()
                     + "; resume with the model and options of the saved run");
@@ -84,7 +95,7 @@ final class StateStore implements AutoCloseable {
     /** Replaces every tensor by those of {@code file}. */
     void load(Path file) throws IOException {
         Map<String, Map<String, NDArray>> loaded = new LinkedHashMap<>();
-        try (SafeTensorsFile saved = SafeTensorsFile.open(file)) {
+        try (SafeTensorsFile saved = SafeTensorsFile.open(file)) { // on the CPU; tensor() moves them on first use
             for (TensorInfo info : saved.tensors()) {
                 int split = info.name().lastIndexOf(SEPARATOR);
                 if (split < 0) {

@@ -2,6 +2,8 @@ package dev.tune4j.train;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Block;
@@ -161,7 +163,7 @@ public final class TrainingStep {
                 trainable.add(new TrainableParameter(entry.getKey(), weight, weight.getGradient(),
                         roles.get(entry.getKey())));
             }
-            double norm = globalNorm(trainable);
+            double norm = globalNorm(trainable, optimizer.engineOps());
             if (!Double.isFinite(norm)) {
                 throw new ArithmeticException("gradient norm is " + norm + " at a finite loss " + loss
                         + "; non-finite gradients in " + nonFinite(trainable) + "; nothing was updated");
@@ -185,14 +187,48 @@ public final class TrainingStep {
     private static List<String> nonFinite(List<TrainableParameter> parameters) {
         List<String> names = new ArrayList<>();
         for (TrainableParameter parameter : parameters) {
-            if (!Double.isFinite(globalNorm(List.of(parameter)))) {
+            if (!Double.isFinite(globalNorm(List.of(parameter), false))) {
                 names.add(parameter.name());
             }
         }
         return names;
     }
 
-    /** Global L2 norm of the gradients, accumulated in double. */
+    /**
+     * Global L2 norm of the gradients: on their device in one reduction when {@code engineOps} is on or a gradient is
+     * not a float32 CPU tensor ({@link #deviceNorm}), else by the Java loop in double ({@link #globalNorm(List)}).
+     */
+    static double globalNorm(List<TrainableParameter> parameters, boolean engineOps) {
+        boolean onDevice = engineOps;
+        for (TrainableParameter parameter : parameters) {
+            NDArray gradient = parameter.gradient();
+            onDevice |= gradient.getDataType() != DataType.FLOAT32
+                    || !gradient.getDevice().getDeviceType().equals(ai.djl.Device.Type.CPU);
+        }
+        return onDevice ? deviceNorm(parameters) : globalNorm(parameters);
+    }
+
+    /**
+     * Global L2 norm of the gradients on their device: the norm of each gradient (float32 engine reduction), then the
+     * norm of those norms in float64, and one host transfer of the result.
+     */
+    static double deviceNorm(List<TrainableParameter> parameters) {
+        if (parameters.isEmpty()) {
+            return 0;
+        }
+        NDArray first = parameters.getFirst().gradient();
+        try (NDManager scope = NDManager.subManagerOf(first)) {
+            NDList norms = new NDList(parameters.size());
+            for (TrainableParameter parameter : parameters) {
+                NDArray gradient = parameter.gradient();
+                scope.tempAttachAll(gradient);
+                norms.add(gradient.norm().toType(DataType.FLOAT64, false).toDevice(first.getDevice(), false));
+            }
+            return NDArrays.stack(norms).norm().getDouble();
+        }
+    }
+
+    /** Global L2 norm of the gradients, accumulated in double (the Java path, for float32 CPU gradients). */
     static double globalNorm(List<TrainableParameter> parameters) {
         double sum = 0;
         for (TrainableParameter parameter : parameters) {

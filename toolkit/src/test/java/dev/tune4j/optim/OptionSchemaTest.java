@@ -34,7 +34,7 @@ class OptionSchemaTest {
         assertTrue(message.startsWith("adam_like options of variant 'x': "), message);
         for (String expected : List.of("option 'lr' must be a finite number > 0, got 0.0",
                 "option 'betas' must be in [0, 1), got 1.0", "option 'eps' must be a finite number >= 0, got -1.0",
-                "unknown option 'lrr' (adam_like accepts betas, eps, lr, rank, variant, weight_decay)",
+                "unknown option 'lrr' (adam_like accepts betas, engine_ops, eps, lr, rank, variant, weight_decay)",
                 "option 'variant' must be one of [plain, fancy], got odd", "option 'rank' must be a whole number")) {
             assertTrue(message.contains(expected), "missing <" + expected + "> in " + message);
         }

@@ -54,6 +54,23 @@ class RuleOptimizerTest {
     }
 
     @Test
+    void engineOpsIsAnOptimizerWideOptionOfEverySchema() {
+        assertTrue(MomentumSgd.SCHEMA.names().contains(OptionSchema.ENGINE_OPS));
+        try (var off = MomentumSgd.of(OptimizerSettings.of(Map.of(), 10));
+                var on = MomentumSgd.of(OptimizerSettings.of(Map.of(OptionSchema.ENGINE_OPS, true), 10))) {
+            assertEquals(false, off.engineOps());
+            assertEquals(true, on.engineOps());
+        }
+        var notAFlag = assertThrows(IllegalArgumentException.class,
+                () -> MomentumSgd.of(OptimizerSettings.of(Map.of(OptionSchema.ENGINE_OPS, "yes"), 10)));
+        assertTrue(notAFlag.getMessage().contains("'engine_ops' must be true or false"), notAFlag.getMessage());
+        var perGroup = assertThrows(IllegalArgumentException.class, () -> MomentumSgd.of(new OptimizerSettings(
+                Map.of(), List.of(new ParameterGroup("g", List.of("**.bias"), Map.of(OptionSchema.ENGINE_OPS, true))),
+                10)));
+        assertTrue(perGroup.getMessage().contains("group 'g' overrides 'engine_ops'"), perGroup.getMessage());
+    }
+
+    @Test
     void saveAndLoadResumeBitIdentically(@TempDir Path dir) throws IOException {
         float[][] gradients = {{0.3f, -0.1f}, {0.2f, 0.4f}, {-0.5f, 0.1f}, {0.05f, 0.05f}};
         float[] uninterrupted;

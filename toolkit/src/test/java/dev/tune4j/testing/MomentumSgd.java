@@ -61,7 +61,7 @@ public final class MomentumSgd extends RuleFactory<MomentumSgd.Settings> {
     }
 
     @Override
-    public UpdateRule<Settings> rule(Settings options, long totalSteps) {
+    public UpdateRule<Settings> rule(Settings options, long totalSteps, boolean engineOps) {
         return new Rule();
     }
 

@@ -71,7 +71,11 @@ class TrainingStepTest {
             assertEquals(13.0, TrainingStep.globalNorm(parameters), 1e-12);
             var doubles = List.of(new TrainableParameter("c", manager.zeros(new Shape(2), DataType.FLOAT64),
                     manager.create(new double[] {5, 12})));
-            assertEquals(13.0, TrainingStep.globalNorm(doubles), 1e-12);
+            assertEquals(13.0, TrainingStep.globalNorm(doubles, false), 1e-12); // not float32: on the engine
+            // the engine-op path's norm: one reduction on the device, float32 norms folded in float64
+            assertEquals(13.0, TrainingStep.globalNorm(parameters, true), 1e-6);
+            assertEquals(13.0, TrainingStep.deviceNorm(parameters), 1e-6);
+            assertEquals(0.0, TrainingStep.deviceNorm(List.of()), 0.0);
         }
     }
 

@@ -2,6 +2,8 @@ package dev.tune4j.optim.q8;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.tune4j.optim.Optimizer;
@@ -40,7 +42,10 @@ import java.util.OptionalDouble;
  *
  * <p>State per quantized tensor of n elements in B-element blocks: {@code state1}, {@code state2} (UINT8, the weight's
  * shape) and {@code absmax1}, {@code absmax2} (float32, ⌈n/B⌉): 2n + 8⌈n/B⌉ bytes. Per float32 tensor:
- * {@code exp_avg}, {@code exp_avg_sq}: 8n bytes. Only float32 CPU parameters are supported.
+ * {@code exp_avg}, {@code exp_avg_sq}: 8n bytes. Only float32 parameters are supported.
+ *
+ * <p>Engine-op path (parameters off the CPU, or all with {@code engine_ops: true}): {@link BlockwiseEngineOps}, the
+ * same math as engine operations on the parameter's device, with the same state names, shapes and dtypes there.
  *
  * <p>The static readers ({@link #moments}, {@link #dequantizedMoments}, {@link #quantizes(Optimizer,
  * TrainableParameter)}) take the optimizer that {@code Optimizers.create("adamw8bit", ...)} returns, so a reader can
@@ -59,6 +64,7 @@ public final class Adam8bit implements UpdateRule<Adam8bitOptions> {
 
     private final String id;
     private final boolean decoupled;
+    private final boolean engineOps;
     // telemetry of the last step: parameter elements stepped, and those among them with float32 moments
     private long lastElements;
     private long lastFloat32Elements;
@@ -67,10 +73,12 @@ public final class Adam8bit implements UpdateRule<Adam8bitOptions> {
      * The rule of optimizer {@code id}.
      *
      * @param decoupled true for AdamW's decoupled weight decay, false for Adam's L2 term
+     * @param engineOps whether CPU parameters take the engine-op path too ({@link BlockwiseEngineOps})
      */
-    Adam8bit(String id, boolean decoupled) {
+    Adam8bit(String id, boolean decoupled, boolean engineOps) {
         this.id = id;
         this.decoupled = decoupled;
+        this.engineOps = engineOps;
     }
 
     /**
@@ -119,7 +127,16 @@ public final class Adam8bit implements UpdateRule<Adam8bitOptions> {
             AdamStep step = adam.step(parameter.lr(), parameter.decayed(adam.weightDecay()), decoupled, t);
             RuleState state = parameter.state();
             long size = parameter.size();
-            if (quantizes(parameter.name(), parameter.role(), size, options)) {
+            boolean engine = parameter.usesEngineOps(engineOps);
+            if (quantizes(parameter.name(), parameter.role(), size, options) && engine) {
+                BlockwiseEngineOps.step8bit(parameter.weight(), parameter.gradient(), state.tensor("state1"),
+                        state.tensor("absmax1"), state.tensor("state2"), state.tensor("absmax2"),
+                        options.blockSize(), step);
+            } else if (engine) {
+                float32Step(parameter.weight(), parameter.gradient(), state.tensor("exp_avg"),
+                        state.tensor("exp_avg_sq"), step);
+                float32Elements += size;
+            } else if (quantizes(parameter.name(), parameter.role(), size, options)) {
                 NDArray codes1 = state.tensor("state1"); // (weight's shape) UINT8 codes of m, signed map
                 NDArray absmax1 = state.tensor("absmax1"); // (⌈n/B⌉) float32 scale of m per block
                 NDArray codes2 = state.tensor("state2"); // (weight's shape) UINT8 codes of v, unsigned map
@@ -138,6 +155,21 @@ public final class Adam8bit implements UpdateRule<Adam8bitOptions> {
         }
         lastElements = elements;
         lastFloat32Elements = float32Elements;
+    }
+
+    /**
+     * The engine-op step of a tensor with float32 moments ({@code exp_avg}, {@code exp_avg_sq}): the element math of
+     * the 8-bit step ({@link BlockwiseEngineOps#adamElements}) written back in place, on the tensors' device.
+     */
+    private static void float32Step(NDArray weight, NDArray gradient, NDArray m, NDArray v, AdamStep step) {
+        try (NDManager scope = NDManager.subManagerOf(weight)) {
+            scope.tempAttachAll(weight, gradient, m, v);
+            NDArray[] updated = BlockwiseEngineOps.adamElements(weight, gradient, m, v, step);
+            NDIndex all = new NDIndex("...");
+            weight.set(all, updated[0]);
+            m.set(all, updated[1]);
+            v.set(all, updated[2]);
+        }
     }
 
     /**
@@ -222,13 +254,14 @@ public final class Adam8bit implements UpdateRule<Adam8bitOptions> {
     }
 
     private void checkSupported(RuleParameter<?> parameter) {
+        boolean engine = parameter.usesEngineOps(engineOps);
         for (NDArray array : new NDArray[] {parameter.weight(), parameter.gradient()}) {
             boolean cpu = array.getDevice().getDeviceType().equals(Device.Type.CPU);
-            if (array.getDataType() != DataType.FLOAT32 || !cpu) {
+            if (array.getDataType() != DataType.FLOAT32 || !(cpu || engine)) {
                 String what = array == parameter.weight() ? "weight" : "gradient";
                 throw new IllegalArgumentException(id + ": the " + what + " of parameter '" + parameter.name()
-                        + "' is " + array.getDataType() + " on " + array.getDevice() + "; the 8-bit kernels need"
-                        + " float32 CPU tensors (load the model as float32 on the CPU)");
+                        + "' is " + array.getDataType() + " on " + array.getDevice() + "; 8-bit Adam needs float32"
+                        + " weights and gradients, each pair on one device (load the model as float32)");
             }
         }
     }

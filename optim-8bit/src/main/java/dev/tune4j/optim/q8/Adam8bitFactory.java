@@ -54,8 +54,8 @@ public final class Adam8bitFactory extends RuleFactory<Adam8bitOptions> {
     }
 
     @Override
-    public UpdateRule<Adam8bitOptions> rule(Adam8bitOptions options, long totalSteps) {
-        return new Adam8bit(id(), flavor.decoupled());
+    public UpdateRule<Adam8bitOptions> rule(Adam8bitOptions options, long totalSteps, boolean engineOps) {
+        return new Adam8bit(id(), flavor.decoupled(), engineOps);
     }
 
     /** {@code adamw8bit}. */

@@ -2,6 +2,7 @@ package dev.tune4j.optim.q8;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -46,13 +48,31 @@ class Adam8bitKernelTest {
     @ParameterizedTest
     @CsvSource({"adam8bit, 256", "adamw8bit, 256", "adam8bit, 64", "adamw8bit, 2048"})
     void kernelEqualsTheScalarTwinBitForBit(String id, int blockSize) {
+        run(id, blockSize, false);
+    }
+
+    /**
+     * The engine-op path against the same scalar twin: not bit for bit (the engine rounds some operations otherwise, so
+     * an absmax or a quotient may land one ulp away and a code one step away), but every weight within 1e-4 of the
+     * twin's after each of the 50 steps at lr 2e-3. Measured with adam8bit, block 256: at most 1.5e-8 through step 11,
+     * 2.5e-5 from step 12 on (the 70000-element tensor, where a few thousand of its 140000 dequantized moments differ
+     * by then); adam8bit and adamw8bit with blocks 64, 256 and 2048 all stayed within the bound.
+     */
+    @Tag("slow") // 3.5 to 4 s a case; BlockwiseEngineOpsTest checks the engine step against the Java kernel by default
+    @ParameterizedTest
+    @CsvSource({"adamw8bit, 256", "adam8bit, 64"})
+    void engineOpsStayWithinFloat32RoundingOfTheScalarTwin(String id, int blockSize) {
+        run(id, blockSize, true);
+    }
+
+    private static void run(String id, int blockSize, boolean engineOps) {
         boolean decoupled = id.equals(Adam8bitFactory.ADAMW_ID);
         double lr = 2e-3;
         double weightDecay = 0.05;
         var twin = new ScalarAdam8bitTwin(lr, 0.9, 0.999, 1e-8, weightDecay, decoupled);
         try (NDManager manager = NDManager.newBaseManager();
                 var optimizer = Optimizers.create(id, OptimizerSettings.of(Map.of("lr", lr, "weight_decay", weightDecay,
-                        "block_size", blockSize), STEPS))) {
+                        "block_size", blockSize, "engine_ops", engineOps), STEPS))) {
             List<float[]> twinWeights = new ArrayList<>();
             List<Object> twinStates = new ArrayList<>();
             List<NDArray> weights = new ArrayList<>();
@@ -81,6 +101,32 @@ class Adam8bitKernelTest {
                     optimizer.step(parameters, OptionalDouble.empty());
                     for (int k = 0; k < SIZES.length; k++) {
                         String where = id + " tensor " + SIZES[k] + " step " + step;
+                        if (engineOps) {
+                            float[] a = twinWeights.get(k);
+                            float[] b = weights.get(k).toFloatArray();
+                            double worst = 0;
+                            int differ = 0;
+                            for (int i = 0; i < a.length; i++) {
+                                worst = Math.max(worst, Math.abs(a[i] - b[i]));
+                                differ += Float.floatToIntBits(a[i]) != Float.floatToIntBits(b[i]) ? 1 : 0;
+                            }
+                            int codesDiffer = 0;
+                            if (twinStates.get(k) instanceof ScalarAdam8bitTwin.Quantized quantized) {
+                                float[][] expected = twin.dequantize(quantized);
+                                float[][] actual = Adam8bit.dequantizedMoments(optimizer, parameters.get(k));
+                                for (int i = 0; i < a.length; i++) {
+                                    codesDiffer += expected[0][i] != actual[0][i] ? 1 : 0;
+                                    codesDiffer += expected[1][i] != actual[1][i] ? 1 : 0;
+                                }
+                            }
+                            if (step == STEPS) {
+                                System.out.println("8-bit engine ops against the twin, " + where + ": " + differ
+                                        + " weights differ, by at most " + worst + "; " + codesDiffer
+                                        + " dequantized moments differ");
+                            }
+                            assertTrue(worst <= 1e-4, where + ": " + worst);
+                            continue;
+                        }
                         assertArrayEquals(twinWeights.get(k), weights.get(k).toFloatArray(), "weights of " + where);
                         if (twinStates.get(k) instanceof ScalarAdam8bitTwin.Quantized quantized) {
                             float[][] expected = twin.dequantize(quantized);

@@ -15,7 +15,8 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The end of a GaLore step on a float32 CPU weight in one Vector API pass over its memory: {@code w ← w + α·U} with
  * U the back-projected update, then the decoupled weight decay {@code w ← w − d·w} with {@code d = lr·wd}, the last
- * two steps of the reference GaLore implementation (Zhao et al., 2024; docs/algorithms.md#galore-adamw-step). The float operations and their order are those
+ * two steps of the reference GaLore implementation (Zhao et al., 2024; docs/algorithms.md#galore-adamw-step).
+ * The float operations and their order are those
  * of the engine calls it replaces ({@code U·α}, {@code w + ·}, {@code w·d}, {@code w − ·}, each rounded), so the
  * result is theirs bit for bit; it saves the four passes over the weight and the temporary m×n tensor that the engine
  * calls make. Other weights (another dtype, or not in CPU memory) take the engine calls.
@@ -34,10 +35,12 @@ final class BackProjectedUpdate {
      *
      * @param bases the state holding the projector's bases
      * @param decay d = lr·wd (none when 0)
+     * @param engine whether to take the engine calls even for a float32 CPU weight (the engine-op path)
      */
     static void apply(NDArray weight, GaLoreProjector projector, RuleState bases, NDArray lowRankUpdate, double decay,
-            NDManager scratch) {
-        if (weight.getDataType() == DataType.FLOAT32 && weight.getDevice().getDeviceType().equals(Device.Type.CPU)) {
+            boolean engine, NDManager scratch) {
+        if (!engine && weight.getDataType() == DataType.FLOAT32
+                && weight.getDevice().getDeviceType().equals(Device.Type.CPU)) {
             NDArray update = projector.backProject(bases, lowRankUpdate, scratch);
             apply(TensorMemory.of(weight), TensorMemory.of(update), weight.size(), (float) projector.settings().scale(),
                     decay > 0 ? (float) decay : 0f);

@@ -114,8 +114,8 @@ public final class GaLoreFactory extends RuleFactory<GaLoreOptions> {
     }
 
     @Override
-    public UpdateRule<GaLoreOptions> rule(GaLoreOptions options, long totalSteps) {
-        return ProjectedRule.around(innerFactory(options.innerId()), options, totalSteps);
+    public UpdateRule<GaLoreOptions> rule(GaLoreOptions options, long totalSteps, boolean engineOps) {
+        return ProjectedRule.around(innerFactory(options.innerId()), options, totalSteps, engineOps);
     }
 
     /** The fixed combinations of {@link #ALIASES}. */

@@ -1,7 +1,9 @@
 package dev.tune4j.optim.galore;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import dev.tune4j.optim.RuleState;
 import dev.tune4j.optim.StateSpec;
@@ -26,6 +28,12 @@ import java.util.Map;
  * so there its full-rank runs differ slightly from the plain rule; here they equal it.)
  *
  * <p>A gradient with NaN or infinite elements, or an SVD that fails, skips the refresh and keeps the old basis.
+ *
+ * <p><b>Where each part runs.</b> The projections R = Uᵀ·G (or G·Vhᵀ) and the back-projections are engine matmuls on
+ * the parameter's device, every step. The periodic refresh (every {@code update_proj_gap} steps) runs on the host:
+ * DJL has no SVD operator, so a gradient on another device is copied to the CPU once per refresh, where
+ * {@link SingularSubspace} computes the basis (its products on the CPU engine, its small decompositions in EJML),
+ * and the basis is copied back into the state tensors on the parameter's device.
  */
 public final class GaLoreProjector {
     /** What {@link #refreshIfDue} did. */
@@ -143,28 +151,46 @@ public final class GaLoreProjector {
         if (identity || (hasBasis(state) && !settings.refreshDue(t))) {
             return Refresh.NOT_DUE;
         }
-        if (!FloatTensors.allFinite(gradient)) {
-            return Refresh.SKIPPED_NOT_FINITE;
-        }
-        SingularSubspace.Basis basis;
-        try {
-            basis = settings.method() == SubspaceMethod.EXACT
-                    ? SingularSubspace.exact(gradient, settings.rank(), side.usesLeft(), side.usesRight())
-                    : SingularSubspace.randomized(gradient, settings.rank(), side.usesLeft(), side.usesRight(),
-                            settings.powerIterations(), settings.oversampling(), seed);
-        } catch (RuntimeException e) { // EJML signals some numerical failures by exceptions
-            basis = null;
-        }
-        if (basis == null) {
-            return Refresh.SKIPPED_NOT_CONVERGED;
-        }
-        if (basis.left() != null) {
-            FloatTensors.write(state.tensor(LEFT), basis.left());
-        }
-        if (basis.right() != null) {
-            FloatTensors.write(state.tensor(RIGHT), basis.right());
+        try (NDManager host = NDManager.newBaseManager(Device.cpu())) {
+            NDArray onHost = gradient; // the SVD runs on the host (EJML); a device gradient is copied there once
+            if (!gradient.getDevice().equals(Device.cpu())) {
+                onHost = gradient.toDevice(Device.cpu(), true);
+                onHost.attach(host);
+            }
+            if (!FloatTensors.allFinite(onHost)) {
+                return Refresh.SKIPPED_NOT_FINITE;
+            }
+            SingularSubspace.Basis basis;
+            try {
+                basis = settings.method() == SubspaceMethod.EXACT
+                        ? SingularSubspace.exact(onHost, settings.rank(), side.usesLeft(), side.usesRight())
+                        : SingularSubspace.randomized(onHost, settings.rank(), side.usesLeft(), side.usesRight(),
+                                settings.powerIterations(), settings.oversampling(), seed);
+            } catch (RuntimeException e) { // EJML signals some numerical failures by exceptions
+                basis = null;
+            }
+            if (basis == null) {
+                return Refresh.SKIPPED_NOT_CONVERGED;
+            }
+            if (basis.left() != null) {
+                writeBasis(state.tensor(LEFT), basis.left(), host);
+            }
+            if (basis.right() != null) {
+                writeBasis(state.tensor(RIGHT), basis.right(), host);
+            }
         }
         return Refresh.REFRESHED;
+    }
+
+    /** Copies a basis computed on the host over its state tensor, on whatever device that lives. */
+    private static void writeBasis(NDArray target, float[] values, NDManager host) {
+        if (target.getDevice().equals(Device.cpu())) {
+            FloatTensors.write(target, values);
+            return;
+        }
+        NDArray onDevice = FloatTensors.create(host, values, target.getShape()).toDevice(target.getDevice(), false);
+        onDevice.attach(host);
+        target.set(new NDIndex("..."), onDevice);
     }
 
     /** R, the projection of {@code gradient} (float32, m×n) on the basis in {@code state}, as a new array in out. */

@@ -37,6 +37,11 @@ import java.util.Set;
  * identity projector (the rank covers the whole dimension) with α = 1 hands its parameter over as it is, so GaLore-X
  * then equals X bit for bit.
  *
+ * <p>Engine-op path (parameters off the CPU, or all with {@code engine_ops: true}): the projections are engine
+ * matmuls on the parameter's device (as on the Java path), the virtual weight N lives there too, the inner rule takes
+ * its own engine-op path and the back-projected update is applied by engine ops ({@link BackProjectedUpdate}); the
+ * periodic SVD runs on the host ({@link GaLoreProjector}). The state is the same on both paths.
+ *
  * @param <I> the inner rule's options record
  */
 final class ProjectedRule<I extends RuleOptions> implements UpdateRule<GaLoreOptions> {
@@ -48,6 +53,7 @@ final class ProjectedRule<I extends RuleOptions> implements UpdateRule<GaLoreOpt
     private static final String INNER_SCALARS = "inner.";
 
     private final UpdateRule<I> inner;
+    private final boolean engineOps;
     private final Map<String, Layout> layouts = new HashMap<>();
     private final Set<String> warned = new HashSet<>();
     private long refreshesLastStep;
@@ -67,15 +73,19 @@ final class ProjectedRule<I extends RuleOptions> implements UpdateRule<GaLoreOpt
     /** A projected parameter of the step in progress and its virtual weight N (shaped like R). */
     private record Projected(RuleParameter<GaLoreOptions> parameter, GaLoreProjector projector, NDArray virtual) {}
 
-    private ProjectedRule(UpdateRule<I> inner) {
+    private ProjectedRule(UpdateRule<I> inner, boolean engineOps) {
         this.inner = inner;
+        this.engineOps = engineOps;
     }
 
-    /** GaLore around the rule of {@code factory} with the inner options of {@code options}. */
+    /**
+     * GaLore around the rule of {@code factory} with the inner options of {@code options}; with {@code engineOps}
+     * the inner rule and the back-projected update take their engine-op paths on CPU parameters too.
+     */
     @SuppressWarnings("unchecked") // options.inner() was built by factory.options
     static <I extends RuleOptions> ProjectedRule<I> around(RuleFactory<I> factory, GaLoreOptions options,
-            long totalSteps) {
-        return new ProjectedRule<>(factory.rule((I) options.inner(), totalSteps));
+            long totalSteps, boolean engineOps) {
+        return new ProjectedRule<>(factory.rule((I) options.inner(), totalSteps, engineOps), engineOps);
     }
 
     @Override
@@ -145,7 +155,7 @@ final class ProjectedRule<I extends RuleOptions> implements UpdateRule<GaLoreOpt
                     continue;
                 }
                 NDArray lowRank = projector.project(state, gradient, scratch); // R
-                NDArray virtual = scratch.zeros(lowRank.getShape(), DataType.FLOAT32); // N, shaped like R
+                NDArray virtual = scratch.zeros(lowRank.getShape(), DataType.FLOAT32, lowRank.getDevice()); // N ~ R
                 workspaceBytes += virtual.size() * Float.BYTES;
                 forInner.add(handOver(parameter, virtual, lowRank, false, state.view("", layout.lowRank())));
                 projected.add(new Projected(parameter, projector, virtual));
@@ -156,7 +166,7 @@ final class ProjectedRule<I extends RuleOptions> implements UpdateRule<GaLoreOpt
             }
             inner.step(t, forInner, loss);
             for (Projected item : projected) {
-                apply(item, scratch);
+                apply(item, item.parameter().usesEngineOps(engineOps), scratch);
             }
         }
     }
@@ -195,11 +205,11 @@ final class ProjectedRule<I extends RuleOptions> implements UpdateRule<GaLoreOpt
         }
     }
 
-    /** w ← w + α·back(N), then w ← w − lr·wd·w. */
-    private static void apply(Projected item, NDManager scratch) {
+    /** w ← w + α·back(N), then w ← w − lr·wd·w; as engine ops with {@code engine}. */
+    private static void apply(Projected item, boolean engine, NDManager scratch) {
         RuleParameter<GaLoreOptions> parameter = item.parameter();
         BackProjectedUpdate.apply(parameter.weight(), item.projector(), parameter.state(), item.virtual(),
-                parameter.lr() * parameter.decayed(parameter.options().weightDecay()), scratch);
+                parameter.lr() * parameter.decayed(parameter.options().weightDecay()), engine, scratch);
     }
 
     /** The randomized method's seed: the same for the same parameter and step, so resumed runs match. */

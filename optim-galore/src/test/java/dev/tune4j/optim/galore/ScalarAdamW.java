@@ -33,13 +33,19 @@ public final class ScalarAdamW extends RuleFactory<AdamOptions> {
         return SCHEMA;
     }
 
+    /** False: it reads and writes Java arrays of CPU tensors, and has no engine-op path. */
+    @Override
+    public boolean updatesGpuTensors() {
+        return false;
+    }
+
     @Override
     public AdamOptions options(Options parsed) {
         return AdamOptions.of(parsed);
     }
 
     @Override
-    public UpdateRule<AdamOptions> rule(AdamOptions options, long totalSteps) {
+    public UpdateRule<AdamOptions> rule(AdamOptions options, long totalSteps, boolean engineOps) {
         return new UpdateRule<>() {
             @Override
             public List<StateSpec> state(String name, Shape shape, ParameterRole role, AdamOptions ignored) {

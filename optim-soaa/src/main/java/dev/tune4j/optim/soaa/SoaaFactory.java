@@ -63,7 +63,7 @@ public final class SoaaFactory extends RuleFactory<SoaaOptions> {
     }
 
     @Override
-    public SoaaRule rule(SoaaOptions options, long totalSteps) {
-        return new SoaaRule(options, totalSteps);
+    public SoaaRule rule(SoaaOptions options, long totalSteps, boolean engineOps) {
+        return new SoaaRule(options, totalSteps, engineOps);
     }
 }

@@ -52,9 +52,12 @@ import java.util.OptionalDouble;
  * folds the loss into l_avg after updating dt (here before, as printed). Tadam's thresholded dt rule is not offered.
  *
  * <p>Without a loss ({@link OptionalDouble#empty()}) the step still moves θ with the current dt, and dt, pr and l_avg
- * stay as they are. Weights, gradients and state must be float32 CPU tensors: both memory passes are Java Vector API
- * kernels over their memory in place. A parameter whose wrapper decays the weight itself ({@link RuleParameter#decay()}
- * false, GaLore's projected parameters) gets λ_g = 0 here.
+ * stay as they are. Weights, gradients and state must be float32. On the CPU both memory passes are Java Vector API
+ * kernels over their memory in place ({@link SoaaKernels}); when any parameter is off the CPU, or with
+ * {@code engine_ops: true}, the whole step takes the engine-op path ({@link SoaaEngineOps}: in-place engine ops on
+ * the parameters' device, the global sums reduced there, one host transfer of scalars per step; same state). A
+ * parameter whose wrapper decays the weight itself ({@link RuleParameter#decay()} false, GaLore's projected
+ * parameters) gets λ_g = 0 here.
  *
  * <p>Options ({@link SoaaOptions}): {@code lr} 1e-3, {@code betas} (0.9, 0.999), {@code gamma} 0.25 in (0, 1),
  * {@code eps} 1e-8, {@code weight_decay} 0, {@code dt0} 1, {@code fisher_variance} s_hat | centered, {@code fisher_sum}
@@ -69,6 +72,7 @@ public final class SoaaRule implements UpdateRule<SoaaOptions> {
     private final boolean centered;
     private final boolean sumOfRatios;
     private final long totalSteps;
+    private final boolean engineOps;
 
     // rule-wide scalar state (one trust region for every parameter); per-parameter m, s, v are declared by state()
     private double dt; // trust-region scale dt, scalar
@@ -87,7 +91,8 @@ public final class SoaaRule implements UpdateRule<SoaaOptions> {
      * region for all parameters) for a run of {@code totalSteps} optimizer steps; each parameter's lr and weight decay
      * come from its group's options.
      */
-    SoaaRule(SoaaOptions options, long totalSteps) {
+    SoaaRule(SoaaOptions options, long totalSteps, boolean engineOps) {
+        this.engineOps = engineOps;
         this.beta1 = options.beta1();
         this.beta2 = options.beta2();
         this.gamma = options.gamma();
@@ -121,25 +126,46 @@ public final class SoaaRule implements UpdateRule<SoaaOptions> {
 
     @Override
     public void step(long t, List<RuleParameter<SoaaOptions>> parameters, OptionalDouble loss) {
+        boolean engine = false;
         for (RuleParameter<SoaaOptions> parameter : parameters) {
-            requireFloat32OnCpu(parameter);
+            engine |= parameter.usesEngineOps(engineOps);
+        }
+        for (RuleParameter<SoaaOptions> parameter : parameters) {
+            requireFloat32(parameter, engine);
         }
         double firstBias = 1 - Math.pow(beta1, t);
         double secondBias = 1 - Math.pow(beta2, t);
-
-        // pass 1: moments and the sums of R
         SoaaKernels.MomentConstants momentConstants = new SoaaKernels.MomentConstants(
                 (float) beta1, (float) (1 - beta1), (float) beta2, (float) (1 - beta2),
                 (float) ((1 - beta2) * (beta2 - Math.pow(beta2, t)) / secondBias),
                 t == 1 ? 0f : (float) (1 / (1 - Math.pow(beta1, t - 1))),
                 (float) (1 / firstBias), (float) (1 / secondBias), (float) eps, centered, sumOfRatios);
-        SoaaKernels.MomentSums momentSums = new SoaaKernels.MomentSums();
         long elements = 0;
+        for (RuleParameter<SoaaOptions> parameter : parameters) {
+            elements += parameter.size();
+        }
+        if (engine) {
+            float[] decayRates = new float[parameters.size()];
+            for (int p = 0; p < decayRates.length; p++) {
+                RuleParameter<SoaaOptions> parameter = parameters.get(p);
+                decayRates[p] = (float) (parameter.lr() * parameter.decayed(parameter.options().weightDecay()));
+            }
+            SoaaEngineOps.Sums sums = SoaaEngineOps.step(parameters, SoaaEngineOps.stateOf(parameters, centered),
+                    momentConstants, decayRates, dt, firstBias, secondBias);
+            double predicted = 0;
+            for (int p = 0; p < decayRates.length; p++) {
+                predicted += parameters.get(p).lr() * (sums.gains()[p] - 0.5 * sums.curvatures()[p]);
+            }
+            trustRegion(t, sums.ratio(), predicted, sums.fisherWins(), elements, firstBias, loss);
+            return;
+        }
+
+        // pass 1: moments and the sums of R
+        SoaaKernels.MomentSums momentSums = new SoaaKernels.MomentSums();
         for (RuleParameter<SoaaOptions> parameter : parameters) {
             SoaaKernels.updateMoments(TensorMemory.of(parameter.gradient()), TensorMemory.of(firstMoment(parameter)),
                     TensorMemory.of(secondMoment(parameter)), variance(parameter), parameter.size(), momentConstants,
                     momentSums);
-            elements += parameter.size();
         }
         double ratio;
         if (sumOfRatios) {
@@ -165,8 +191,12 @@ public final class SoaaRule implements UpdateRule<SoaaOptions> {
             predicted += lr * (updateSums.gain - 0.5 * updateSums.curvature);
             fisherWins += updateSums.fisherWins;
         }
+        trustRegion(t, ratio, predicted, fisherWins, elements, firstBias, loss);
+    }
 
-        // the trust region, in the paper's order
+    /** The trust region after both passes, in the paper's order (the same for both paths). */
+    private void trustRegion(long t, double ratio, double predicted, long fisherWins, long elements, double firstBias,
+            OptionalDouble loss) {
         double exponent = (t - 1) / (double) totalSteps;
         lastLower = Math.pow(1 - gamma, exponent);
         lastUpper = 1 + Math.pow(gamma, exponent);
@@ -198,7 +228,7 @@ public final class SoaaRule implements UpdateRule<SoaaOptions> {
         return centered ? TensorMemory.of(parameter.state().tensor("v")) : null;
     }
 
-    private static void requireFloat32OnCpu(RuleParameter<SoaaOptions> parameter) {
+    private static void requireFloat32(RuleParameter<SoaaOptions> parameter, boolean engine) {
         for (NDArray array : List.of(parameter.weight(), parameter.gradient())) {
             String what = array == parameter.weight() ? "weight" : "gradient";
             if (array.getDataType() != DataType.FLOAT32) {
@@ -206,9 +236,10 @@ public final class SoaaRule implements UpdateRule<SoaaOptions> {
                         + array.getDataType().toString().toLowerCase(Locale.ROOT)
                         + "; SOAA's kernels need float32 weights and gradients (train in float32)");
             }
-            if (!array.getDevice().getDeviceType().equals(Device.Type.CPU)) {
+            if (!engine && !array.getDevice().getDeviceType().equals(Device.Type.CPU)) {
                 throw new IllegalArgumentException("soaa: " + what + " of parameter '" + parameter.name() + "' is on "
-                        + array.getDevice() + "; SOAA's kernels run on CPU memory only (train on the CPU)");
+                        + array.getDevice() + " while its weight is on the CPU; keep weight and gradient on one"
+                        + " device");
             }
         }
     }

@@ -10,7 +10,9 @@ import java.util.List;
 /**
  * Registers the Adam family, the one home of its four ids: {@code adam} and {@code adamw} (PyTorch semantics, fused
  * Java Vector API kernel, {@link AdamRule}) and the engine baselines {@code adam_engine} and {@code adamw_engine}
- * (DJL's native Adam update, {@link EngineAdamRule}).
+ * (DJL's native Adam update, {@link EngineAdamRule}). The engine-op path of {@code adam}/{@code adamw} (option
+ * {@code engine_ops}, or parameters off the CPU) is that native update with PyTorch's eps; the {@code _engine} ids take
+ * their one path whatever {@code engine_ops} says.
  */
 public final class AdamFactory extends RuleFactory<AdamOptions> {
     private final AdamFlavor flavor;
@@ -43,14 +45,8 @@ public final class AdamFactory extends RuleFactory<AdamOptions> {
     }
 
     @Override
-    public UpdateRule<AdamOptions> rule(AdamOptions options, long totalSteps) {
-        return engine ? new EngineAdamRule(id(), flavor) : new AdamRule(id(), flavor);
-    }
-
-    /** DJL's native Adam update runs on the tensors' own device; the Java kernel needs CPU memory. */
-    @Override
-    public boolean updatesGpuTensors() {
-        return engine;
+    public UpdateRule<AdamOptions> rule(AdamOptions options, long totalSteps, boolean engineOps) {
+        return engine ? new EngineAdamRule(id(), flavor) : new AdamRule(id(), flavor, engineOps);
     }
 
     /** {@code adamw}, {@code adam_engine} and {@code adamw_engine}. */

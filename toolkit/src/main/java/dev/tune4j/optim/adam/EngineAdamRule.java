@@ -35,7 +35,14 @@ import java.util.OptionalDouble;
  * (with β2 = 0.999: about 31.6·eps at t = 1, falling to eps as t grows). Everything else matches torch. The engine
  * baselines are tested against {@code ScalarAdam.updateDjl}, that formula.
  *
- * <p>Only float32 CPU tensors for now (state is created on the CPU).
+ * <p><b>Device.</b> The call runs on the tensors' own device (no CPU check); m and v are allocated by the state store
+ * on the parameter's device. Weights must be float32 (the state is).
+ *
+ * <p><b>The engine-op path of {@code adam}/{@code adamw}.</b> {@link #update} with PyTorch's eps is the same native
+ * call with eps replaced by {@code eps·sqrt(1-β2^t)}, which turns DJL's formula into torch's exactly:
+ * {@code lr·sqrt(1-β2^t)/(1-β1^t) · m/(sqrt(v) + eps·sqrt(1-β2^t)) = lr/(1-β1^t) · m/(sqrt(v)/sqrt(1-β2^t) + eps)}.
+ * {@link AdamRule} sends its engine-op parameters there, so adam with {@code engine_ops} and the fused Java kernel
+ * compute the same formula (up to float32 rounding: different operation order and no fused multiply-adds).
  */
 final class EngineAdamRule implements UpdateRule<AdamOptions> {
     private static final float RESCALE_GRAD = 1f;
@@ -58,19 +65,30 @@ final class EngineAdamRule implements UpdateRule<AdamOptions> {
     @Override
     public void step(long t, List<RuleParameter<AdamOptions>> parameters, OptionalDouble loss) {
         for (RuleParameter<AdamOptions> parameter : parameters) {
-            AdamRule.requireFloat32Cpu(id, parameter);
+            AdamRule.requireFloat32(id, parameter);
         }
         for (RuleParameter<AdamOptions> parameter : parameters) {
-            AdamOptions options = parameter.options();
-            double lr = parameter.lr();
-            double correctedLr = lr * Math.sqrt(1 - Math.pow(options.beta2(), t)) / (1 - Math.pow(options.beta1(), t));
-            NDArray weight = parameter.weight();
-            NDArray m = parameter.state().tensor("m"); // first moment, shape of the parameter
-            NDArray v = parameter.state().tensor("v"); // second moment, shape of the parameter
-            weight.getNDArrayInternal().adamUpdate(new NDList(weight, parameter.gradient(), m, v), new NDList(weight),
-                    (float) lr, (float) correctedLr, (float) parameter.decayed(options.weightDecay()), RESCALE_GRAD,
-                    NO_CLIPPING, (float) options.beta1(), (float) options.beta2(), (float) options.eps(), true,
-                    flavor.decoupled());
+            update(parameter, t, flavor, false);
         }
+    }
+
+    /**
+     * One native Adam step of {@code parameter} on its device, with its state {@code m} and {@code v}.
+     *
+     * @param torchEps whether eps goes where PyTorch adds it (the engine-op path of {@code adam}/{@code adamw}) or
+     *     where DJL's formula adds it ({@code adam_engine}/{@code adamw_engine})
+     */
+    static void update(RuleParameter<AdamOptions> parameter, long t, AdamFlavor flavor, boolean torchEps) {
+        AdamOptions options = parameter.options();
+        double lr = parameter.lr();
+        double sqrtBiasCorrection2 = Math.sqrt(1 - Math.pow(options.beta2(), t));
+        double correctedLr = lr * sqrtBiasCorrection2 / (1 - Math.pow(options.beta1(), t));
+        double eps = torchEps ? options.eps() * sqrtBiasCorrection2 : options.eps();
+        NDArray weight = parameter.weight();
+        NDArray m = parameter.state().tensor("m"); // first moment, shape of the parameter, on its device
+        NDArray v = parameter.state().tensor("v"); // second moment, shape of the parameter, on its device
+        weight.getNDArrayInternal().adamUpdate(new NDList(weight, parameter.gradient(), m, v), new NDList(weight),
+                (float) lr, (float) correctedLr, (float) parameter.decayed(options.weightDecay()), RESCALE_GRAD,
+                NO_CLIPPING, (float) options.beta1(), (float) options.beta2(), (float) eps, true, flavor.decoupled());
     }
 }
