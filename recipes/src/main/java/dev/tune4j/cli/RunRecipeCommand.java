@@ -5,6 +5,7 @@ import dev.tune4j.recipe.Recipe;
 import dev.tune4j.recipe.RecipeWriter;
 import dev.tune4j.recipe.VariantSpec;
 import dev.tune4j.run.ComparisonRunner;
+import dev.tune4j.run.DeviceCheck;
 import dev.tune4j.run.RecipeRunner;
 import dev.tune4j.run.TaskData;
 import dev.tune4j.runfiles.MetricKeys;
@@ -63,6 +64,7 @@ final class RunRecipeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
+        DeviceCheck.require(recipe);
         PrintWriter out = spec.commandLine().getOut();
         Path outputDir = Path.of(recipe.outputDir());
         RunLayout.createOutputDirectory(outputDir);

@@ -3,6 +3,7 @@ package dev.tune4j.cli;
 import dev.tune4j.data.fetch.FetchProgress;
 import dev.tune4j.recipe.LoadedRecipe;
 import dev.tune4j.recipe.Recipe;
+import dev.tune4j.run.DeviceCheck;
 import dev.tune4j.run.TaskData;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -21,7 +22,8 @@ import picocli.CommandLine.Spec;
  * positions, and the data, read, split, tokenized and counted against {@code batch_size}. Prints
  * {@code <recipe>: OK (N variants x M seeds, S steps; ...)} and any warnings, or every recipe error (one per line,
  * with file, line, column and key), or the first model or data error, and exits 1. Files the recipe names but this
- * machine lacks stay warnings; what needs them is reported as not checked.
+ * machine lacks stay warnings; what needs them is reported as not checked. A recipe with {@code device: gpu} on a
+ * machine where no GPU is usable gets a warning that says why and what to do ({@link DeviceCheck}).
  */
 @Command(
         name = "validate",
@@ -43,6 +45,12 @@ final class ValidateRecipeCommand implements Callable<Integer> {
         }
         Recipe recipe = loaded.get().recipe();
         PrintWriter out = spec.commandLine().getOut();
+        DeviceCheck.problem(recipe).ifPresent(problem -> {
+            PrintWriter err = spec.commandLine().getErr();
+            err.println(loaded.get().source() + ": device: warning: " + problem + "; run and compare stop here"
+                    + " before training");
+            err.flush();
+        });
         List<String> missing = loaded.get().missingFileKeys();
         String checked;
         if (missing.isEmpty()) {

@@ -35,6 +35,11 @@ final class RecipeValidator {
     /** A variant name: a directory name that may also hold '=', as tuning trials are named ({@code lr=0.001}). */
     private static final Pattern VARIANT_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._=-]*");
 
+    /** What every recipe with {@code device: gpu} is told, since no GPU run has been checked yet. */
+    static final String UNVERIFIED_GPU = "gpu: tune4j has not been run on a GPU yet; on a GPU every optimizer takes"
+            + " its engine-op path, which is tested on CPU only, and GPU memory is read through NVML untested: run"
+            + " scripts/gpu-check.sh on this machine first (README, 'GPU')";
+
     private final Recipe recipe;
     private final KeyLocations locations;
     private final ProblemCollector problems;
@@ -104,6 +109,9 @@ final class RecipeValidator {
             error("output_dir", "must not be blank");
         }
         oneOf("device", recipe.device(), ComputeDevice.class);
+        if (ComputeDevice.named(recipe.device()).orElse(null) == ComputeDevice.GPU) {
+            warning("device", UNVERIFIED_GPU);
+        }
     }
 
     private void seeds() {

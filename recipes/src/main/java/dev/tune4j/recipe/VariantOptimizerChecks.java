@@ -53,10 +53,10 @@ final class VariantOptimizerChecks {
         }
         if (ComputeDevice.named(recipe.device()).orElse(null) == ComputeDevice.GPU && !factory.updatesGpuTensors()) {
             problems.warning(locations.of(path + ".optimizer"), path + ".optimizer", "'" + variant.optimizer()
-                    + "' updates weights with Java kernels on CPU memory and stops at the first step on a GPU; today"
-                    + " only " + String.join(", ", optimizers.values().stream()
-                            .filter(OptimizerFactory::updatesGpuTensors).map(OptimizerFactory::id).sorted().toList())
-                    + " update GPU tensors");
+                    + "' has no engine-op path: its Java kernels update CPU memory only, so it stops at the first"
+                    + " step on a GPU; the ids with an engine-op path are " + String.join(", ", optimizers.values()
+                            .stream().filter(OptimizerFactory::updatesGpuTensors).map(OptimizerFactory::id).sorted()
+                            .toList()));
         }
         boolean groupsOk = groups(variant, path);
         if (variant.options() == null || locations.failed(path + ".options")) {

@@ -43,8 +43,10 @@ public final class ComparisonJob {
      *
      * @param out progress lines, the runs' output and the closing summary
      * @return the runs' statistics, the report's files and its conclusion
+     * @throws IllegalStateException when the recipe asks for a GPU and none is usable ({@link DeviceCheck})
      */
     public static Result run(Recipe recipe, PrintWriter out) throws IOException, InterruptedException {
+        DeviceCheck.require(recipe); // before anything is written: a GPU recipe on a machine without one
         Path outputDir = Path.of(recipe.outputDir());
         RunLayout.createOutputDirectory(outputDir);
         Path recipeFile = outputDir.resolve(MetricKeys.RECIPE_FILE);

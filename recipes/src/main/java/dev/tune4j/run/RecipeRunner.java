@@ -27,7 +27,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.function.Function;
 
 /**
@@ -120,6 +119,7 @@ public final class RecipeRunner {
         RunModelWriter saving = new RunModelWriter(recipe.save(), recipe.saveMerged(), data,
                 data.adapterConfig(variant), directory);
         saving.deleteEarlierModels();
+        GpuMemory gpuMemory = GpuMemory.of(device);
         try (NDManager manager = NDManager.newBaseManager(device);
                 MetricsLog metrics = new MetricsLog(directory.resolve(MetricKeys.METRICS_FILE));
                 RunProgress progress = new RunProgress(out, name, totalSteps)) {
@@ -168,7 +168,7 @@ public final class RecipeRunner {
                     }
                     double tokensPerSecond = tokens / (stepNanos / 1e9);
                     ObjectNode line = trainLine(metrics, completed, result, lr, tokens, trainNanos, stepNanos,
-                            tokensPerSecond, optimizer.stateBytes(), device);
+                            tokensPerSecond, optimizer.stateBytes(), gpuMemory);
                     MetricsLog.putFinite(line, MetricKeys.OPTIMIZER_PREFIX, optimizer.telemetry());
                     metrics.write(line);
                     progress.step(completed, result.loss(), tokensPerSecond);
@@ -187,6 +187,7 @@ public final class RecipeRunner {
         } catch (RuntimeException | IOException | OutOfMemoryError e) {
             // the checkpoint was refused (non-finite, integer or unexpected weights): bad input, not a training failure
             status = buildingModel && e instanceof IllegalArgumentException ? RunStatus.BAD_INPUT : RunStatus.FAILED;
+            gpuMemory.putSummary(summary);
             error = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
             out.println("tune4j: " + name + " failed: " + error);
             out.flush();
@@ -195,6 +196,7 @@ public final class RecipeRunner {
             throw e;
         }
         saving.putInto(summary);
+        gpuMemory.putSummary(summary);
         RunSummaries.finish(directory, summary, recipe, status, completed, divergedAt, error);
         return new Outcome(directory, status, completed, divergedAt);
     }
@@ -223,7 +225,8 @@ public final class RecipeRunner {
     }
 
     private static ObjectNode trainLine(MetricsLog metrics, long step, TrainingStep.Result result, double lr,
-            long tokens, long trainNanos, long stepNanos, double tokensPerSecond, long stateBytes, Device device) {
+            long tokens, long trainNanos, long stepNanos, double tokensPerSecond, long stateBytes,
+            GpuMemory gpuMemory) {
         ProcessMemory memory = ProcessMemory.read();
         ObjectNode line = metrics.line(MetricKeys.TYPE_TRAIN, step);
         line.put(MetricKeys.LOSS, result.loss());
@@ -242,10 +245,7 @@ public final class RecipeRunner {
         line.put(MetricKeys.HEAP_USED_BYTES, memory.heapUsedBytes());
         line.put(MetricKeys.HEAP_COMMITTED_BYTES, memory.heapCommittedBytes());
         ProcessorLoad.processCpuSeconds().ifPresent(seconds -> line.put(MetricKeys.CPU_S, seconds));
-        OptionalLong gpu = GpuMemory.used(device);
-        if (gpu.isPresent()) {
-            line.put(MetricKeys.GPU_USED_BYTES, gpu.getAsLong());
-        }
+        gpuMemory.putReading(line);
         return line;
     }
 }

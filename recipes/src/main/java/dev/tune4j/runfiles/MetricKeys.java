@@ -13,8 +13,9 @@ import dev.tune4j.task.TrainingTask;
  * started, evaluation time excluded), {@value #STEP_MS}, {@value #FORWARD_MS}, {@value #BACKWARD_MS},
  * {@value #OPTIMIZER_MS}, {@value #TOKENS_PER_S} (of this step), {@value #OPTIMIZER_STATE_BYTES}, {@value #RSS_BYTES},
  * {@value #PEAK_RSS_BYTES}, {@value #HEAP_USED_BYTES}, {@value #HEAP_COMMITTED_BYTES}, {@value #CPU_S} (where the
- * JVM can measure it), and
- * {@value #GPU_USED_BYTES} only when running on a GPU (absent on CPU, never 0), then the optimizer's telemetry under
+ * JVM can measure it), and on a GPU only (absent on CPU, never 0) {@value #GPU_PROCESS_BYTES},
+ * {@value #GPU_PROCESS_PEAK_BYTES} and {@value #GPU_DEVICE_USED_BYTES} (each where NVML can read it), then the
+ * optimizer's telemetry under
  * {@value #OPTIMIZER_PREFIX} (below). Evaluation lines ({@value #TYPE} = {@value #TYPE_EVAL}): {@value #STEP},
  * {@value #ELAPSED_S}, {@value #EVAL_LOSS}, task metrics named {@code eval_<metric>} ({@code eval_accuracy},
  * {@code eval_macro_f1}, {@code eval_perplexity}, {@code eval_exact_match}, {@code eval_f1}) and {@value #LOAD_1M}
@@ -112,8 +113,23 @@ public final class MetricKeys {
      * keys and definitions are those of {@code dev.tune4j.report.MemoryBreakdown}.
      */
     public static final String MEMORY = "memory";
-    /** GPU memory in use (CUDA runtime), only on a GPU. */
-    public static final String GPU_USED_BYTES = "gpu_used_bytes";
+    /**
+     * GPU only: device memory NVML attributes to this run's process after the step: its CUDA context plus every block
+     * libtorch's caching allocator holds, in use or cached for reuse ({@code dev.tune4j.run.GpuMemory}).
+     */
+    public static final String GPU_PROCESS_BYTES = "gpu_process_bytes";
+    /**
+     * GPU only: the largest {@value #GPU_PROCESS_BYTES} of the run so far, on train lines and in {@value #SUMMARY_FILE}
+     * (read after each step; the caching allocator keeps what it reserved, so a step's peak is rarely given back
+     * before the reading).
+     */
+    public static final String GPU_PROCESS_PEAK_BYTES = "gpu_process_peak_bytes";
+    /** GPU only: memory in use on the whole device after the step, every process counted (NVML). */
+    public static final String GPU_DEVICE_USED_BYTES = "gpu_device_used_bytes";
+    /** GPU only: the device's memory size, in {@value #SUMMARY_FILE}. */
+    public static final String GPU_DEVICE_TOTAL_BYTES = "gpu_device_total_bytes";
+    /** GPU only, in {@value #SUMMARY_FILE}: why some GPU memory key is missing (e.g. NVML could not be loaded). */
+    public static final String GPU_MEMORY_UNAVAILABLE = "gpu_memory_unavailable";
     /** CPU seconds the run's process has used so far (all threads), on training lines. */
     public static final String CPU_S = "cpu_s";
     /**

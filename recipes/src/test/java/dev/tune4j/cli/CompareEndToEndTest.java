@@ -41,7 +41,7 @@ class CompareEndToEndTest {
             MetricKeys.LR, MetricKeys.GRAD_NORM, MetricKeys.TOKENS, MetricKeys.ELAPSED_S, MetricKeys.STEP_MS,
             MetricKeys.FORWARD_MS, MetricKeys.BACKWARD_MS, MetricKeys.OPTIMIZER_MS, MetricKeys.TOKENS_PER_S,
             MetricKeys.OPTIMIZER_STATE_BYTES, MetricKeys.RSS_BYTES, MetricKeys.PEAK_RSS_BYTES,
-            MetricKeys.HEAP_USED_BYTES, MetricKeys.HEAP_COMMITTED_BYTES, MetricKeys.CPU_S); // no gpu_used_bytes on CPU: absent, not 0
+            MetricKeys.HEAP_USED_BYTES, MetricKeys.HEAP_COMMITTED_BYTES, MetricKeys.CPU_S); // no gpu_* key on CPU
     /** What SOAA reports after every step (each has a finite value from step 1: the run passes the loss). */
     private static final Set<String> SOAA_TELEMETRY_KEYS = Set.of(MetricKeys.SOAA_DT, MetricKeys.SOAA_PR,
             MetricKeys.SOAA_R, MetricKeys.SOAA_DT_LO, MetricKeys.SOAA_DT_HI, MetricKeys.SOAA_LOSS_AVERAGE,
@@ -170,6 +170,8 @@ class CompareEndToEndTest {
                 assertTrue(summary.get("statistics").isObject(), "statistics in " + run);
                 assertEquals(Runtime.getRuntime().availableProcessors(), summary.get(MetricKeys.CORES).asInt());
                 assertTrue(summary.get(MetricKeys.LOAD_1M).asDouble() >= 0, summary.toString());
+                summary.fieldNames().forEachRemaining(key -> assertFalse(key.startsWith("gpu_"),
+                        "a CPU run has no GPU key (absent, not 0): " + key));
                 // every run prepares the same data, so records the same n-gram baselines, in nats and perplexity
                 JsonNode baselines = summary.get(MetricKeys.BASELINES);
                 assertEquals(List.of("unigram", "bigram"),

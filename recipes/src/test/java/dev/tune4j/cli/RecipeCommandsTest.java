@@ -34,7 +34,7 @@ class RecipeCommandsTest {
                 + " SpamAssassin:"), lines.getFirst());
         assertTrue(lines.get(1).startsWith("bert-spam-optimizers-quick       bert-spam-optimizers for a first look"),
                 lines.get(1));
-        assertTrue(lines.get(4).contains("GPU, your files (not run here)"), lines.get(4));
+        assertTrue(lines.get(4).contains("GPU, your files (not yet run on a GPU)"), lines.get(4));
     }
 
     @Test
@@ -96,8 +96,14 @@ class RecipeCommandsTest {
         assertEquals(file + ": OK (4 variants x 1 seed, 2 epochs; model and data not checked: model.source,"
                 + " data.path, data.eval_path missing)\n", result.out());
         List<String> warnings = result.err().lines().filter(line -> !line.contains(" variants[")).toList();
-        assertEquals(3, warnings.size(), result.err());
-        assertEquals(3, result.err().lines().filter(line -> line.contains("on a GPU")).count(), result.err());
+        assertEquals(5, warnings.size(), result.err());
+        assertTrue(result.err().lines().filter(line -> line.contains(" variants["))
+                .allMatch(line -> line.contains("has no engine-op path")), result.err());
+        assertTrue(warnings.get(3).startsWith(file + ":25:9 device: warning: gpu: tune4j has not been run on a GPU"
+                + " yet;"), warnings.get(3));
+        assertTrue(warnings.get(4).startsWith(file + ": device: warning: no GPU is usable on this machine: the libtorch"
+                + " DJL loaded is a CPU-only build"), warnings.get(4));
+        assertTrue(warnings.get(4).endsWith("; run and compare stop here before training"), warnings.get(4));
         assertTrue(warnings.getFirst().startsWith(file + ":19:11 model.source: warning: no such checkpoint directory"
                 + " 'checkpoints/bert-base-uncased'"), warnings.getFirst());
         assertTrue(warnings.get(1).startsWith(file + ":23:9 data.path: warning: no such file or directory"

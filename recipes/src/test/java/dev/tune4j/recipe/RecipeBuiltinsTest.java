@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -67,7 +68,12 @@ class RecipeBuiltinsTest {
         LoadedRecipe loaded = RecipeLoader.loadWithWarnings("llama2-7b-lora-triviaqa", List.of());
         List<String> warnedPaths = loaded.warnings().stream().map(RecipeProblem::path)
                 .filter(path -> !path.startsWith("variants")).toList();
-        assertEquals(List.of("model.source", "data.path", "data.evidence_path"), warnedPaths);
+        assertEquals(List.of("model.source", "data.path", "data.evidence_path", "device"), warnedPaths);
+        assertEquals("llama2-7b-lora-triviaqa.yaml:28:9 device: warning: gpu: tune4j has not been run on a GPU yet;"
+                + " on a GPU every optimizer takes its engine-op path, which is tested on CPU only, and GPU memory is"
+                + " read through NVML untested: run scripts/gpu-check.sh on this machine first (README, 'GPU')",
+                loaded.warnings().stream().filter(problem -> problem.path().equals("device")).findFirst()
+                        .orElseThrow().toString());
         assertTrue(loaded.warnings().getFirst().toString().startsWith(
                 "llama2-7b-lora-triviaqa.yaml:20:11 model.source: warning: no such checkpoint directory"
                         + " 'checkpoints/Llama-2-7b-hf'"), loaded.warnings().getFirst().toString());
@@ -99,20 +105,27 @@ class RecipeBuiltinsTest {
     }
 
     /**
-     * Every optimizer has an engine-op path that updates GPU tensors (issue 20), so the GPU recipes get no warning that
-     * a variant's optimizer cannot update them.
+     * On a GPU only optimizers with an engine-op path can update the weights: every variant whose optimizer declares
+     * none ({@code updatesGpuTensors()} false) is warned about, by name. Every optimizer of the GPU recipes has one
+     * today, so none is warned about.
      */
     @Test
     void gpuRecipesHaveNoVariantThatCannotUpdateGpuTensors() throws IOException {
         for (String name : List.of("llama2-7b-lora-triviaqa", "bert-base-imdb", "bert-base-squad")) {
             LoadedRecipe loaded = RecipeLoader.loadWithWarnings(name, List.of());
-            for (var variant : loaded.recipe().variants()) {
-                assertTrue(Optimizers.factory(variant.optimizer()).updatesGpuTensors(), name + ": "
-                        + variant.optimizer());
+            List<String> expected = new ArrayList<>();
+            for (int i = 0; i < loaded.recipe().variants().size(); i++) {
+                if (!Optimizers.factory(loaded.recipe().variants().get(i).optimizer()).updatesGpuTensors()) {
+                    expected.add("variants[" + i + "].optimizer");
+                }
             }
             List<RecipeProblem> warned = loaded.warnings().stream()
-                    .filter(problem -> problem.toString().contains("stops at the first step on a GPU")).toList();
-            assertEquals(List.of(), warned, name);
+                    .filter(problem -> problem.path().startsWith("variants")).toList();
+            assertEquals(expected, warned.stream().map(RecipeProblem::path).toList(), name);
+            assertEquals(List.of(), expected, name + ": every variant's optimizer has an engine-op path");
+            warned.forEach(problem -> assertTrue(problem.toString().contains("has no engine-op path: its Java kernels"
+                    + " update CPU memory only, so it stops at the first step on a GPU"),
+                    problem.toString()));
         }
     }
 }

@@ -31,6 +31,7 @@ import jdk.incubator.vector.FloatVector;
  * @param offline whether DJL may not download
  * @param hugePageAllocator whether {@code THP_MEM_ALLOC_ENABLE=1} was set at process start
  * @param vectorBitSize width of the preferred float vector species of the Vector API
+ * @param gpu whether a GPU is usable and how libtorch was found ({@link GpuAvailability#probe()})
  */
 public record EnvironmentReport(
         String javaVersion,
@@ -48,7 +49,8 @@ public record EnvironmentReport(
         Path djlCacheDir,
         boolean offline,
         boolean hugePageAllocator,
-        int vectorBitSize) {
+        int vectorBitSize,
+        GpuAvailability gpu) {
 
     /**
      * Starts the engine if it is not running yet (after {@link EngineSetup#configure()}) and reads the report.
@@ -75,7 +77,8 @@ public record EnvironmentReport(
                 EngineSetup.djlCacheDir(),
                 EngineSetup.offline(),
                 EngineSetup.hugePageAllocatorEnabled(),
-                FloatVector.SPECIES_PREFERRED.vectorBitSize());
+                FloatVector.SPECIES_PREFERRED.vectorBitSize(),
+                GpuAvailability.probe());
     }
 
     /** The one line that names the engine, e.g. {@code engine    PyTorch 2.7.1 (DJL 0.36.0), offline}. */
@@ -95,8 +98,12 @@ public record EnvironmentReport(
         List<String> lines = new ArrayList<>();
         lines.add(row("java", javaVersion + " (" + javaVendor + ", " + javaHome + ")"));
         lines.add(engineLine());
-        lines.add(row("libtorch", libtorchDir == null ? "not loaded" : libtorchDir.toString()));
-        lines.add(row("device", device + (gpuCount > 0 ? ", " + gpuCount + " GPU(s) visible" : ", no GPU visible")));
+        lines.add(row("libtorch", (libtorchDir == null ? "not loaded" : libtorchDir.toString()) + " ("
+                + gpu.libtorchSource() + ")"));
+        lines.add(row("device", device + ", " + gpuCount + " GPU(s) counted by DJL ("
+                + (gpu.cudaBuild() ? "CUDA build of libtorch; DJL counts through a libcudart.so it can load)"
+                        : "a CPU-only libtorch counts none)")));
+        lines.add(row("gpu", gpu.summary()));
         lines.add(row("cores", Integer.toString(cores)));
         lines.add(row(
                 "memory",
