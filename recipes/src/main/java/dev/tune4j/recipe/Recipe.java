@@ -35,6 +35,10 @@ import java.util.Optional;
  *     batch then repeats examples); without it such a recipe is refused
  * @param tune tuning trials that pick each variant's options before its seeds run (see {@link TuneSpec}); absent or
  *     {@code off}: every variant runs with its own options
+ * @param checkpointEvery write a checkpoint every this many optimizer steps, and one after the last step; 0 (the
+ *     default) writes one only when the run is stopped by SIGTERM or SIGINT, so that {@code --resume} can continue it
+ * @param keepCheckpoints how many of the newest checkpoints each run keeps (at least 1; older ones are deleted once a
+ *     newer one is complete)
  */
 public record Recipe(
         String name,
@@ -58,7 +62,9 @@ public record Recipe(
         @DefaultValue("cpu") String device,
         @DefaultValue("2") int throughputWarmupSteps,
         @DefaultValue("false") boolean allowBatchLargerThanData,
-        @OptionalKey TuneSpec tune) {
+        @OptionalKey TuneSpec tune,
+        @DefaultValue("0") int checkpointEvery,
+        @DefaultValue("2") int keepCheckpoints) {
 
     /** The variant called {@code name}, if the recipe has it. */
     public Optional<VariantSpec> variant(String name) {
@@ -83,7 +89,8 @@ public record Recipe(
         }
         return new Recipe(name, description, model, task, data, kept.lora, kept.variants, List.of(seed), steps,
                 epochs, batchSize, gradientAccumulation, maxSequenceLength, schedule, gradientClipping, evalInterval,
-                targetLoss, outputDir, device, throughputWarmupSteps, allowBatchLargerThanData, tune);
+                targetLoss, outputDir, device, throughputWarmupSteps, allowBatchLargerThanData, tune,
+                checkpointEvery, keepCheckpoints);
     }
 
     /**
@@ -102,7 +109,8 @@ public record Recipe(
         boolean loraStillUsed = keptVariants.stream().anyMatch(VariantSpec::lora);
         return new Recipe(name, description, model, task, data, loraStillUsed ? lora : null, keptVariants, seeds,
                 steps, epochs, batchSize, gradientAccumulation, maxSequenceLength, schedule, gradientClipping,
-                evalInterval, targetLoss, outputDir, device, throughputWarmupSteps, allowBatchLargerThanData, tune);
+                evalInterval, targetLoss, outputDir, device, throughputWarmupSteps, allowBatchLargerThanData, tune,
+                checkpointEvery, keepCheckpoints);
     }
 
     /**
@@ -113,20 +121,23 @@ public record Recipe(
         boolean loraUsed = trialVariants.stream().anyMatch(VariantSpec::lora);
         return new Recipe(name, description, model, task, data, loraUsed ? lora : null, trialVariants, List.of(seed),
                 trialSteps, null, batchSize, gradientAccumulation, maxSequenceLength, schedule, gradientClipping,
-                evalInterval, targetLoss, directory, device, throughputWarmupSteps, allowBatchLargerThanData, null);
+                evalInterval, targetLoss, directory, device, throughputWarmupSteps, allowBatchLargerThanData, null,
+                checkpointEvery, keepCheckpoints);
     }
 
     /** This recipe with other variants (e.g. with the options tuning chose), everything else kept. */
     public Recipe withVariantSpecs(List<VariantSpec> replaced) {
         return new Recipe(name, description, model, task, data, lora, replaced, seeds, steps, epochs, batchSize,
                 gradientAccumulation, maxSequenceLength, schedule, gradientClipping, evalInterval, targetLoss,
-                outputDir, device, throughputWarmupSteps, allowBatchLargerThanData, tune);
+                outputDir, device, throughputWarmupSteps, allowBatchLargerThanData, tune,
+                checkpointEvery, keepCheckpoints);
     }
 
     /** This recipe with another output directory. */
     public Recipe withOutputDir(String directory) {
         return new Recipe(name, description, model, task, data, lora, variants, seeds, steps, epochs, batchSize,
                 gradientAccumulation, maxSequenceLength, schedule, gradientClipping, evalInterval, targetLoss,
-                directory, device, throughputWarmupSteps, allowBatchLargerThanData, tune);
+                directory, device, throughputWarmupSteps, allowBatchLargerThanData, tune,
+                checkpointEvery, keepCheckpoints);
     }
 }

@@ -2,6 +2,7 @@ package dev.tune4j.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tune4j.io.OutputFiles;
 import dev.tune4j.recipe.Recipe;
 import dev.tune4j.recipe.RecipeWriter;
 import dev.tune4j.recipe.VariantSpec;
@@ -40,16 +41,22 @@ public final class TuningRunner {
     private final Recipe recipe;
     private final Path outputDir;
     private final PrintWriter out;
+    private final boolean resume;
+    private final StopSignal stop;
 
     /**
      * @param recipe the resolved recipe
      * @param outputDir the comparison's output directory
      * @param out progress lines
+     * @param resume continue an unfinished trial from its newest valid checkpoint (finished ones are reused anyway)
+     * @param stop the comparison's signal handling (see {@link ComparisonRunner})
      */
-    public TuningRunner(Recipe recipe, Path outputDir, PrintWriter out) {
+    TuningRunner(Recipe recipe, Path outputDir, PrintWriter out, boolean resume, StopSignal stop) {
         this.recipe = recipe;
         this.outputDir = outputDir;
         this.out = out;
+        this.resume = resume;
+        this.stop = stop;
     }
 
     /**
@@ -58,7 +65,7 @@ public final class TuningRunner {
      * @return the recipe with each tuned variant's chosen value merged into its options; the recipe itself when
      *     tuning is off
      */
-    public Recipe tune() throws IOException, InterruptedException {
+    Recipe tune() throws IOException, InterruptedException {
         List<VariantSpec> tuned = new ArrayList<>();
         List<TuningRecord.VariantTuning> record = new ArrayList<>();
         for (VariantSpec variant : recipe.variants()) {
@@ -92,8 +99,8 @@ public final class TuningRunner {
         Recipe trials = recipe.forTrials(trialVariants, plan.seed(), plan.steps(), variantDir.toString());
         RunLayout.createOutputDirectory(variantDir);
         Path trialRecipeFile = variantDir.resolve(MetricKeys.RECIPE_FILE);
-        Files.writeString(trialRecipeFile, RecipeWriter.toYaml(trials));
-        ComparisonRunner runner = new ComparisonRunner(trials, trialRecipeFile, variantDir, out);
+        OutputFiles.writeAtomically(trialRecipeFile, RecipeWriter.toYaml(trials));
+        ComparisonRunner runner = new ComparisonRunner(trials, trialRecipeFile, variantDir, out, resume, stop);
 
         List<TuningRecord.Trial> results = new ArrayList<>();
         List<Double> objectives = new ArrayList<>();
@@ -111,6 +118,9 @@ public final class TuningRunner {
                 out.println(label);
                 out.flush();
                 runner.runChild(trial, plan.seed());
+                if (stop.requested()) {
+                    throw new ComparisonInterruptedException();
+                }
             }
             JsonNode summary = JSON.readTree(directory.resolve(MetricKeys.SUMMARY_FILE).toFile());
             Double objective = objective(summary, plan.objective());
