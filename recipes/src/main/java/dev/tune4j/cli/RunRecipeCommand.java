@@ -85,6 +85,15 @@ final class RunRecipeCommand implements Callable<Integer> {
         for (VariantSpec runVariant : recipe.variants()) {
             for (int runSeed : recipe.seeds()) {
                 String config = RecipeWriter.toYaml(recipe.withOnly(runVariant.name(), runSeed));
+                Path runDirectory = RunLayout.runDirectory(outputDir, runVariant.name(), runSeed);
+                Optional<RunStatus> finished = resume ? ComparisonRunner.finishedStatus(runDirectory, config)
+                        : Optional.empty();
+                if (finished.isPresent()) {
+                    out.printf("tune4j: %s seed %d: %s earlier with this config, kept -> %s%n", runVariant.name(),
+                            runSeed, finished.get().jsonName(), runDirectory);
+                    out.flush();
+                    continue;
+                }
                 RecipeRunner.Outcome outcome;
                 try {
                     outcome = runner.run(runVariant, loaded.get().optimizer(runVariant), runSeed, config,

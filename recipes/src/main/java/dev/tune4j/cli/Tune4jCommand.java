@@ -12,8 +12,8 @@ import picocli.CommandLine.ParseResult;
  *
  * <p>Exit codes: {@value #EXIT_OK} success, {@value #EXIT_FAILURE} the work failed (one line on stderr says why),
  * {@value #EXIT_USAGE} bad command line (one line on stderr, never a stack trace), {@value #EXIT_INTERRUPTED} a run
- * or comparison stopped early, after its checkpoint (a signal ends the JVM with 128 + its number instead). Set {@code TUNE4J_DEBUG=1} to get
- * stack traces of failures.
+ * or comparison stopped early, after its checkpoint (a signal ends the JVM with 128 + its number instead). Set
+ * {@code TUNE4J_DEBUG=1} to get stack traces of failures.
  */
 @Command(
         name = "tune4j",

@@ -66,15 +66,18 @@ public final class ComparisonJob {
         try (OutputLock lock = OutputLock.acquire(outputDir, "comparison " + recipe.name());
                 StopSignal stop = StopSignal.install("the comparison stops its current run (which writes a"
                         + " checkpoint) and starts no other; continue with compare --resume", out)) {
-            Result result = runLocked(recipe, out, resume, stop, outputDir);
-            if (stop.requested()) {
-                throw new ComparisonInterruptedException();
+            try {
+                Result result = runLocked(recipe, out, resume, stop, outputDir);
+                if (stop.requested()) {
+                    throw new ComparisonInterruptedException();
+                }
+                return result;
+            } catch (ComparisonInterruptedException e) {
+                // said before the signal's wait ends with the try's close, after which the JVM may halt
+                out.println("tune4j: comparison stopped; continue it with: tune4j compare ... --resume");
+                out.flush();
+                throw e;
             }
-            return result;
-        } catch (ComparisonInterruptedException e) {
-            out.println("tune4j: comparison stopped; continue it with: tune4j compare ... --resume");
-            out.flush();
-            throw e;
         }
     }
 
@@ -88,7 +91,8 @@ public final class ComparisonJob {
         long started = System.nanoTime();
         Recipe tuned = new TuningRunner(recipe, outputDir, out, resume, stop).tune();
         if (tuned != recipe) {
-            OutputFiles.writeAtomically(recipeFile, RecipeWriter.toYaml(tuned)); // the seeds' runs load the chosen options
+            // the seeds' runs load the chosen options
+            OutputFiles.writeAtomically(recipeFile, RecipeWriter.toYaml(tuned));
         }
         new ComparisonRunner(tuned, recipeFile, outputDir, out, resume, stop).runAll();
         if (stop.requested()) {

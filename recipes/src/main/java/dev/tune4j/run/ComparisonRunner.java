@@ -119,7 +119,8 @@ public final class ComparisonRunner {
             String label = String.format("tune4j: run %d/%d: %s (%s%s), seed %d", index, order.size(), variant.name(),
                     variant.optimizer(), variant.lora() ? ", LoRA" : "", run.seed());
             Path directory = RunLayout.runDirectory(outputDir, variant.name(), run.seed());
-            Optional<RunStatus> finished = resume ? finishedStatus(directory) : Optional.empty();
+            Optional<RunStatus> finished = resume ? finishedStatus(directory,
+                    RecipeWriter.toYaml(recipe.withOnly(variant.name(), run.seed()))) : Optional.empty();
             if (finished.isPresent()) {
                 out.println(label + ": " + finished.get().jsonName() + " earlier, kept (" + directory + ")");
                 out.flush();
@@ -134,25 +135,26 @@ public final class ComparisonRunner {
     }
 
     /**
-     * How the run in {@code directory} ended when that is final (completed, diverged or refused as bad input, with
-     * the config this comparison would give it); empty when it is missing, failed, interrupted or of another config.
+     * How the run in {@code directory} ended when that is final (completed, diverged or refused as bad input) and it
+     * ran with exactly {@code config} (its {@value MetricKeys#CONFIG_FILE}); empty when it is missing, failed,
+     * interrupted, unreadable or of another config. The one test of "finished earlier, keep it" for
+     * {@code compare --resume}, {@code run --resume} and reused tuning trials.
      */
-    Optional<RunStatus> finishedStatus(Path directory) {
+    public static Optional<RunStatus> finishedStatus(Path directory, String config) {
         Path summary = directory.resolve(MetricKeys.SUMMARY_FILE);
-        Path config = directory.resolve(MetricKeys.CONFIG_FILE);
+        Path configFile = directory.resolve(MetricKeys.CONFIG_FILE);
         try {
-            if (!Files.isRegularFile(summary) || !Files.isRegularFile(config)) {
+            if (!Files.isRegularFile(summary) || !Files.isRegularFile(configFile)
+                    || !Files.readString(configFile).equals(config)) {
                 return Optional.empty();
             }
             RunStatus status = RunStatus.fromJsonName(SUMMARY_JSON.readTree(summary.toFile()).path("status")
                     .asText());
             boolean done = status == RunStatus.COMPLETED || status == RunStatus.DIVERGED
                     || status == RunStatus.BAD_INPUT;
-            String expected = RecipeWriter.toYaml(recipe.withOnly(directory.getParent().getFileName().toString(),
-                    Integer.parseInt(directory.getFileName().toString().substring("seed-".length()))));
-            return done && Files.readString(config).equals(expected) ? Optional.of(status) : Optional.empty();
+            return done ? Optional.of(status) : Optional.empty();
         } catch (IOException | RuntimeException unreadable) {
-            return Optional.empty(); // a half-written or foreign summary: run it again
+            return Optional.empty(); // a half-written or foreign file: run it again
         }
     }
 
@@ -214,8 +216,28 @@ public final class ComparisonRunner {
         }
     }
 
-    /** java [this JVM's flags] -cp [this class path] Tune4jCommand run recipe --variant V --seed N */
+    /** java [this JVM's flags] -cp [this class path] Tune4jCommand run recipe --variant V --seed N [--resume] */
     private List<String> childCommand(VariantSpec variant, int seed) {
+        List<String> command = tune4jCommand();
+        command.add("run");
+        command.add(recipeFile.toString());
+        command.add("--variant");
+        command.add(variant.name());
+        command.add("--seed");
+        command.add(Integer.toString(seed));
+        command.add(QUIET_DATA_OPTION);
+        if (resume) {
+            command.add(RESUME_OPTION);
+        }
+        return command;
+    }
+
+    /**
+     * The command line that starts {@code tune4j} in a new JVM as this one was started: this JVM's java, its flags
+     * (DJL offline, cache directory, modules; without a debugger or agent), its class path ({@link #childClassPath})
+     * and the main class; the caller adds the subcommand and its arguments.
+     */
+    public static List<String> tune4jCommand() {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString()));
@@ -227,16 +249,6 @@ public final class ComparisonRunner {
         command.add("-cp");
         command.add(childClassPath(System.getProperty("java.class.path"), codeLocation()));
         command.add(MAIN_CLASS);
-        command.add("run");
-        command.add(recipeFile.toString());
-        command.add("--variant");
-        command.add(variant.name());
-        command.add("--seed");
-        command.add(Integer.toString(seed));
-        command.add(QUIET_DATA_OPTION);
-        if (resume) {
-            command.add(RESUME_OPTION);
-        }
         return command;
     }
 

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tune4j.data.batch.BatchOrder;
 import dev.tune4j.engine.ComputeDevice;
 import dev.tune4j.io.Spelled;
+import dev.tune4j.metrics.ByteSize;
 import dev.tune4j.metrics.ProcessMemory;
 import dev.tune4j.metrics.ProcessorLoad;
 import dev.tune4j.nn.ParameterNames;
@@ -195,7 +196,8 @@ public final class RecipeRunner {
                         if (signal.requested() || (s > start && control.stopAfterStep().test(s))) {
                             status = RunStatus.INTERRUPTED;
                             if (s > 0) {
-                                checkpoint(checkpoints, model, optimizer, seed, s, metrics, trainNanos, expected);
+                                checkpoint(checkpoints, model, optimizer, seed, s, metrics, trainNanos, expected,
+                                        progress);
                             }
                             progress.message("interrupted after step " + s + "; continue with --resume");
                             break;
@@ -243,7 +245,8 @@ public final class RecipeRunner {
                         }
                         int every = recipe.checkpointEvery();
                         if (every > 0 && (completed % every == 0 || completed == totalSteps)) {
-                            checkpoint(checkpoints, model, optimizer, seed, completed, metrics, trainNanos, expected);
+                            checkpoint(checkpoints, model, optimizer, seed, completed, metrics, trainNanos, expected,
+                                    progress);
                         }
                     }
                 }
@@ -268,11 +271,22 @@ public final class RecipeRunner {
         return new Outcome(directory, status, completed, divergedAt);
     }
 
-    /** Writes the checkpoint after {@code step}, with the trainer state it needs to go on from there. */
+    /**
+     * Writes the checkpoint after {@code step}, with the trainer state it needs to go on from there, and says its size
+     * and how long the write took.
+     */
     private void checkpoint(RunCheckpoints checkpoints, Block model, Optimizer optimizer, int seed, long step,
-            MetricsLog metrics, long trainNanos, TrainerState expected) throws IOException {
-        checkpoints.save(model, optimizer, new TrainerState(step, seed, step * recipe.gradientAccumulation(),
-                metrics.lines(), trainNanos, expected.configSha256(), expected.optimizer(), expected.rngScheme()));
+            MetricsLog metrics, long trainNanos, TrainerState expected, RunProgress progress) throws IOException {
+        long started = System.nanoTime();
+        Path written = checkpoints.save(model, optimizer, new TrainerState(step, seed,
+                step * recipe.gradientAccumulation(), metrics.lines(), trainNanos, expected.configSha256(),
+                expected.optimizer(), expected.rngScheme()));
+        long bytes;
+        try (var files = Files.walk(written)) {
+            bytes = files.filter(Files::isRegularFile).mapToLong(file -> file.toFile().length()).sum();
+        }
+        progress.message("checkpoint " + written.getFileName() + ": " + ByteSize.format(bytes) + " (" + bytes
+                + " bytes) in " + String.format("%.0f ms", (System.nanoTime() - started) / 1e6));
     }
 
     /** Evaluates and logs; false (and nothing logged) when a metric is NaN or infinite. */

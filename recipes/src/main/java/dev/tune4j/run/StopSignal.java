@@ -73,7 +73,9 @@ final class StopSignal implements AutoCloseable {
 
     private synchronized void stopChild() {
         if (child != null) {
-            child.destroy(); // SIGTERM: the child run checkpoints and writes its summary, then exits
+            // SIGTERM: the child run checkpoints and writes its summary, then exits. Through its handle, since
+            // Process.destroy also closes this side of the child's output, which the comparison reads to the end
+            child.toHandle().destroy();
         }
     }
 

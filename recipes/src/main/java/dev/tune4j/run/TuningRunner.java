@@ -15,7 +15,6 @@ import dev.tune4j.tuning.TuningPlan;
 import dev.tune4j.tuning.TuningRecord;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -144,18 +143,8 @@ public final class TuningRunner {
     }
 
     /** Whether the run in {@code directory} completed with exactly {@code config}. */
-    private static boolean finishedWith(Path directory, String config) throws IOException {
-        Path summary = directory.resolve(MetricKeys.SUMMARY_FILE);
-        Path configFile = directory.resolve(MetricKeys.CONFIG_FILE);
-        if (!Files.isRegularFile(summary) || !Files.isRegularFile(configFile)
-                || !Files.readString(configFile).equals(config)) {
-            return false;
-        }
-        try {
-            return RunStatus.COMPLETED.jsonName().equals(JSON.readTree(summary.toFile()).path("status").asText());
-        } catch (IOException unreadable) {
-            return false; // a half-written or foreign file: run the trial again
-        }
+    private static boolean finishedWith(Path directory, String config) {
+        return ComparisonRunner.finishedStatus(directory, config).filter(RunStatus.COMPLETED::equals).isPresent();
     }
 
     /** The objective of a trial's summary: its last evaluation's loss or metric, null when it has none. */

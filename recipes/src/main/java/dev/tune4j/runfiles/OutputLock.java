@@ -63,9 +63,9 @@ public final class OutputLock implements AutoCloseable {
         try {
             channel.truncate(0);
             channel.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.UTF_8)));
-        } catch (IOException e) {
-            channel.close(); // releases the lock too
-            throw OutputFiles.writeFailure(file, e);
+        } catch (IOException fullDisk) {
+            // the process id only improves the message of a refused second run; the lock holds without it, and the
+            // write that matters (the config, the metrics) reports a full disk with its own path
         }
         return new OutputLock(channel, lock);
     }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -25,9 +26,13 @@ public final class OutputFiles {
      */
     public static IOException writeFailure(Path file, IOException cause) {
         boolean denied = cause instanceof AccessDeniedException;
+        // a FileSystemException's message repeats the (temporary) file's name; its reason alone says what happened
+        String reason = cause instanceof FileSystemException system && system.getReason() != null
+                ? system.getReason() : cause.getMessage();
+        boolean readOnly = reason != null && reason.startsWith("Read-only file system");
         return new IOException("cannot write " + file.toAbsolutePath().normalize() + ": "
-                + (denied ? "permission denied; make that directory writable" : cause.getMessage()
-                        + "; free space on that disk")
+                + (denied ? "permission denied; make that directory writable"
+                        : readOnly ? reason + "; make that directory writable" : reason + "; free space on that disk")
                 + ", or write elsewhere (recipe key output_dir, or another runs directory)", cause);
     }
 
