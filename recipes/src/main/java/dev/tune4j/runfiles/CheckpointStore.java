@@ -20,13 +20,15 @@ import java.util.stream.Stream;
  *
  * <pre>
  * write:  .step-NNNNNN.tmp/ filled -> every file forced to disk -> manifest.json (sizes, SHA-256) -> directories
- *         forced -> renamed to step-NNNNNN/ -> checkpoints/ forced -> all but the newest keep_checkpoints deleted
+ *         forced -> renamed to step-NNNNNN/ -> checkpoints/ forced -> all but the newest keep_checkpoints renamed to
+ *         .step-NNNNNN.deleting/ and deleted
  * load:   newest first; a checkpoint whose manifest is missing or disagrees with a file is refused, naming the file,
  *         and the next older one is tried
  * </pre>
  *
- * A process killed at any moment leaves either the previous checkpoints untouched or the new one complete; a left-over
- * temporary directory is deleted before the next write.
+ * A process killed at any moment leaves every {@code step-NNNNNN/} complete (the previous ones untouched, the new one
+ * whole or absent, an old one whole or already renamed away); a left-over temporary directory is deleted before the
+ * next write.
  */
 public final class CheckpointStore {
     /** The checkpoints' directory, in the run directory. */
@@ -79,7 +81,7 @@ public final class CheckpointStore {
                 CheckpointManifest.verify(target);
                 return target; // the same step again (a stop right after resuming): the same state, already saved
             } catch (CheckpointRefusedException damaged) {
-                deleteTree(target);
+                discard(target);
             }
         }
         try {
@@ -107,7 +109,7 @@ public final class CheckpointStore {
         }
         List<Path> all = all();
         for (int i = 0; i < all.size() - keep; i++) {
-            deleteTree(all.get(i));
+            discard(all.get(i));
         }
         return target;
     }
@@ -173,6 +175,18 @@ public final class CheckpointStore {
         } catch (IOException unreadable) {
             return Optional.empty();
         }
+    }
+
+    /**
+     * Deletes a checkpoint without ever leaving a torn one under its name: renamed to a temporary name first (atomic),
+     * then deleted; a kill in between leaves a temporary directory, which the next write removes.
+     */
+    private void discard(Path checkpoint) throws IOException {
+        Path doomed = directory.resolve(TEMPORARY_PREFIX + checkpoint.getFileName().toString().substring(
+                "step-".length()) + ".deleting");
+        deleteTree(doomed);
+        Files.move(checkpoint, doomed, StandardCopyOption.ATOMIC_MOVE);
+        deleteTree(doomed);
     }
 
     private void deleteTemporaries() throws IOException {

@@ -97,12 +97,14 @@ class CheckpointStoreTest {
     }
 
     @Test
-    void aTemporaryDirectoryLeftByAKillIsRemovedByTheNextWrite() throws IOException {
+    void temporaryDirectoriesLeftByAKillAreRemovedByTheNextWrite() throws IOException {
         CheckpointStore store = new CheckpointStore(run, 2);
         Path leftOver = Files.createDirectories(run.resolve("checkpoints/.step-000004.tmp/model"));
         Files.writeString(leftOver.resolve("weights.bin"), "torn");
+        Path deleting = Files.createDirectories(run.resolve("checkpoints/.step-000001.deleting/model"));
         store.write(4, files("four", "4"));
         assertFalse(Files.exists(leftOver.getParent()));
+        assertFalse(Files.exists(deleting.getParent()), "a deletion cut short by a kill is finished");
         assertTrue(Files.isDirectory(store.stepDirectory(4)));
         assertEquals(4, CheckpointStore.stepOf(store.stepDirectory(4)));
     }
