@@ -11,8 +11,9 @@ import picocli.CommandLine.ParseResult;
  * in this package, registered below.
  *
  * <p>Exit codes: {@value #EXIT_OK} success, {@value #EXIT_FAILURE} the work failed (one line on stderr says why),
- * {@value #EXIT_USAGE} bad command line (one line on stderr, never a stack trace). Set {@code TUNE4J_DEBUG=1} to get
- * stack traces of failures.
+ * {@value #EXIT_USAGE} bad command line (one line on stderr, never a stack trace), {@value #EXIT_INTERRUPTED} a run
+ * or comparison stopped early, after its checkpoint (a signal ends the JVM with 128 + its number instead). Set
+ * {@code TUNE4J_DEBUG=1} to get stack traces of failures.
  */
 @Command(
         name = "tune4j",
@@ -30,6 +31,8 @@ public final class Tune4jCommand implements Runnable {
     public static final int EXIT_FAILURE = 1;
     /** The command line was wrong. */
     public static final int EXIT_USAGE = 2;
+    /** A run or comparison was stopped before its end (the shell's code for SIGINT); {@code --resume} goes on. */
+    public static final int EXIT_INTERRUPTED = 130;
 
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;

@@ -38,6 +38,10 @@ import java.util.Optional;
  * @param save what each run keeps of its trained model ({@link SaveMode}): {@code final} (the default), {@code best}
  *     (the weights of the lowest {@code eval_loss}) or {@code none}
  * @param saveMerged LoRA runs also write the adapter merged into the base model, a full Hugging Face model directory
+ * @param checkpointEvery write a checkpoint every this many optimizer steps, and one after the last step; 0 (the
+ *     default) writes one only when the run is stopped by SIGTERM or SIGINT, so that {@code --resume} can continue it
+ * @param keepCheckpoints how many of the newest checkpoints each run keeps (at least 1; older ones are deleted once a
+ *     newer one is complete)
  */
 public record Recipe(
         String name,
@@ -63,7 +67,9 @@ public record Recipe(
         @DefaultValue("false") boolean allowBatchLargerThanData,
         @OptionalKey TuneSpec tune,
         @DefaultValue("final") SaveMode save,
-        @DefaultValue("false") boolean saveMerged) {
+        @DefaultValue("false") boolean saveMerged,
+        @DefaultValue("0") int checkpointEvery,
+        @DefaultValue("2") int keepCheckpoints) {
 
     /** The variant called {@code name}, if the recipe has it. */
     public Optional<VariantSpec> variant(String name) {
@@ -89,7 +95,7 @@ public record Recipe(
         return new Recipe(name, description, model, task, data, kept.lora, kept.variants, List.of(seed), steps,
                 epochs, batchSize, gradientAccumulation, maxSequenceLength, schedule, gradientClipping, evalInterval,
                 targetLoss, outputDir, device, throughputWarmupSteps, allowBatchLargerThanData, tune, save,
-                kept.saveMerged);
+                kept.saveMerged, checkpointEvery, keepCheckpoints);
     }
 
     /**
@@ -109,7 +115,7 @@ public record Recipe(
         return new Recipe(name, description, model, task, data, loraStillUsed ? lora : null, keptVariants, seeds,
                 steps, epochs, batchSize, gradientAccumulation, maxSequenceLength, schedule, gradientClipping,
                 evalInterval, targetLoss, outputDir, device, throughputWarmupSteps, allowBatchLargerThanData, tune,
-                save, saveMerged && loraStillUsed);
+                save, saveMerged && loraStillUsed, checkpointEvery, keepCheckpoints);
     }
 
     /**
@@ -122,20 +128,22 @@ public record Recipe(
         return new Recipe(name, description, model, task, data, loraUsed ? lora : null, trialVariants, List.of(seed),
                 trialSteps, null, batchSize, gradientAccumulation, maxSequenceLength, schedule, gradientClipping,
                 evalInterval, targetLoss, directory, device, throughputWarmupSteps, allowBatchLargerThanData, null,
-                SaveMode.NONE, false);
+                SaveMode.NONE, false, checkpointEvery, keepCheckpoints);
     }
 
     /** This recipe with other variants (e.g. with the options tuning chose), everything else kept. */
     public Recipe withVariantSpecs(List<VariantSpec> replaced) {
         return new Recipe(name, description, model, task, data, lora, replaced, seeds, steps, epochs, batchSize,
                 gradientAccumulation, maxSequenceLength, schedule, gradientClipping, evalInterval, targetLoss,
-                outputDir, device, throughputWarmupSteps, allowBatchLargerThanData, tune, save, saveMerged);
+                outputDir, device, throughputWarmupSteps, allowBatchLargerThanData, tune, save, saveMerged,
+                checkpointEvery, keepCheckpoints);
     }
 
     /** This recipe with another output directory. */
     public Recipe withOutputDir(String directory) {
         return new Recipe(name, description, model, task, data, lora, variants, seeds, steps, epochs, batchSize,
                 gradientAccumulation, maxSequenceLength, schedule, gradientClipping, evalInterval, targetLoss,
-                directory, device, throughputWarmupSteps, allowBatchLargerThanData, tune, save, saveMerged);
+                directory, device, throughputWarmupSteps, allowBatchLargerThanData, tune, save, saveMerged,
+                checkpointEvery, keepCheckpoints);
     }
 }

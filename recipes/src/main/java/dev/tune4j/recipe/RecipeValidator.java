@@ -97,6 +97,8 @@ final class RecipeValidator {
         positive("max_sequence_length", recipe.maxSequenceLength());
         atLeastZero("eval_interval", recipe.evalInterval());
         atLeastZero("throughput_warmup_steps", recipe.throughputWarmupSteps());
+        atLeastZero("checkpoint_every", recipe.checkpointEvery());
+        positive("keep_checkpoints", recipe.keepCheckpoints());
         if (!locations.failed("gradient_clipping")
                 && !(recipe.gradientClipping() >= 0 && Double.isFinite(recipe.gradientClipping()))) {
             error("gradient_clipping", "must be a finite number >= 0 (0 disables clipping), found "

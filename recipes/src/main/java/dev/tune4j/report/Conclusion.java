@@ -59,6 +59,7 @@ public final class Conclusion {
         List<String> diverged = new ArrayList<>();
         List<String> failed = new ArrayList<>();
         List<String> badInput = new ArrayList<>();
+        List<String> interrupted = new ArrayList<>();
         for (VariantResult variant : comparison.variants()) {
             variant.runsWith(RunStatus.DIVERGED)
                     .forEach(run -> diverged.add(variant.name() + " " + ReportTables.divergence(run)));
@@ -66,6 +67,8 @@ public final class Conclusion {
                     .forEach(run -> failed.add(variant.name() + " (seed " + run.seed() + ")"));
             variant.runsWith(RunStatus.BAD_INPUT)
                     .forEach(run -> badInput.add(variant.name() + " (seed " + run.seed() + ")"));
+            variant.runsWith(RunStatus.INTERRUPTED)
+                    .forEach(run -> interrupted.add(variant.name() + " (seed " + run.seed() + ")"));
         }
         if (!diverged.isEmpty()) {
             sentences.add("Diverged: " + String.join(", ", diverged)
@@ -76,6 +79,10 @@ public final class Conclusion {
         }
         if (!badInput.isEmpty()) {
             sentences.add("Refused as bad input, never trained: " + String.join(", ", badInput) + ".");
+        }
+        if (!interrupted.isEmpty()) {
+            sentences.add("Interrupted before their last step (tune4j compare --resume continues them): "
+                    + String.join(", ", interrupted) + ".");
         }
         return String.join(" ", sentences.stream().filter(s -> !s.isEmpty()).toList());
     }

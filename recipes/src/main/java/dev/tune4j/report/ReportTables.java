@@ -98,6 +98,9 @@ final class ReportTables {
                 cell.append(": ").append(shortError(run.error()));
             }
         }
+        for (SeedRun run : variant.runsWith(RunStatus.INTERRUPTED)) {
+            cell.append("; interrupted (seed ").append(run.seed()).append(')');
+        }
         return cell.toString();
     }
 
@@ -119,6 +122,7 @@ final class ReportTables {
                     : "step " + run.divergedAtStep());
             case FAILED -> "failed" + (run.error() == null ? "" : ": " + shortError(run.error()));
             case BAD_INPUT -> "bad input, not trained" + (run.error() == null ? "" : ": " + shortError(run.error()));
+            case INTERRUPTED -> "interrupted before its last step; tune4j compare --resume continues it";
         };
     }
 

@@ -1,5 +1,6 @@
 package dev.tune4j.run;
 
+import dev.tune4j.io.OutputFiles;
 import dev.tune4j.recipe.Recipe;
 import dev.tune4j.recipe.RecipeWriter;
 import dev.tune4j.report.Comparison;
@@ -7,11 +8,11 @@ import dev.tune4j.report.ComparisonReader;
 import dev.tune4j.report.Report;
 import dev.tune4j.report.WrittenReport;
 import dev.tune4j.runfiles.MetricKeys;
+import dev.tune4j.runfiles.OutputLock;
 import dev.tune4j.runfiles.RunLayout;
 import dev.tune4j.runfiles.RunStatus;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -46,20 +47,59 @@ public final class ComparisonJob {
      * @throws IllegalStateException when the recipe asks for a GPU and none is usable ({@link DeviceCheck})
      */
     public static Result run(Recipe recipe, PrintWriter out) throws IOException, InterruptedException {
+        return run(recipe, out, false);
+    }
+
+    /**
+     * Runs the comparison {@code recipe} describes into its {@code output_dir}, holding that directory's
+     * {@link OutputLock} throughout; SIGINT and SIGTERM stop it (the running child is stopped and waited for, see
+     * {@link ComparisonRunner}).
+     *
+     * @param out progress lines, the runs' output and the closing summary
+     * @param resume keep the runs and tuning trials that finished, continue the others from their newest valid
+     *     checkpoints
+     * @return the runs' statistics, the report's files and its conclusion
+     * @throws ComparisonInterruptedException when a signal stopped it before the report
+     */
+    public static Result run(Recipe recipe, PrintWriter out, boolean resume) throws IOException, InterruptedException {
         DeviceCheck.require(recipe); // before anything is written: a GPU recipe on a machine without one
         Path outputDir = Path.of(recipe.outputDir());
         RunLayout.createOutputDirectory(outputDir);
+        try (OutputLock lock = OutputLock.acquire(outputDir, "comparison " + recipe.name());
+                StopSignal stop = StopSignal.install("the comparison stops its current run (which writes a"
+                        + " checkpoint) and starts no other; continue with compare --resume", out)) {
+            try {
+                Result result = runLocked(recipe, out, resume, stop, outputDir);
+                if (stop.requested()) {
+                    throw new ComparisonInterruptedException();
+                }
+                return result;
+            } catch (ComparisonInterruptedException e) {
+                // said before the signal's wait ends with the try's close, after which the JVM may halt
+                out.println("tune4j: comparison stopped; continue it with: tune4j compare ... --resume");
+                out.flush();
+                throw e;
+            }
+        }
+    }
+
+    private static Result runLocked(Recipe recipe, PrintWriter out, boolean resume, StopSignal stop, Path outputDir)
+            throws IOException, InterruptedException {
         Path recipeFile = outputDir.resolve(MetricKeys.RECIPE_FILE);
-        Files.writeString(recipeFile, RecipeWriter.toYaml(recipe));
+        OutputFiles.writeAtomically(recipeFile, RecipeWriter.toYaml(recipe));
         out.println("tune4j: comparing " + recipe.variants().size() + " variants x " + recipe.seeds().size()
                 + " seeds of " + recipe.name() + " into " + outputDir);
         TaskData.prepare(recipe, out); // fetch, import and tokenize once up front, so runs start from caches
         long started = System.nanoTime();
-        Recipe tuned = new TuningRunner(recipe, outputDir, out).tune();
+        Recipe tuned = new TuningRunner(recipe, outputDir, out, resume, stop).tune();
         if (tuned != recipe) {
-            Files.writeString(recipeFile, RecipeWriter.toYaml(tuned)); // the seeds' runs load the chosen options
+            // the seeds' runs load the chosen options
+            OutputFiles.writeAtomically(recipeFile, RecipeWriter.toYaml(tuned));
         }
-        new ComparisonRunner(tuned, recipeFile, outputDir, out).runAll();
+        new ComparisonRunner(tuned, recipeFile, outputDir, out, resume, stop).runAll();
+        if (stop.requested()) {
+            throw new ComparisonInterruptedException();
+        }
         Comparison comparison = ComparisonReader.read(outputDir);
         WrittenReport report = Report.write(comparison);
         out.printf("tune4j: %d runs in %.1f min; report: %s%n", recipe.variants().size() * recipe.seeds().size(),

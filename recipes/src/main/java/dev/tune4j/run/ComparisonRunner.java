@@ -1,6 +1,8 @@
 package dev.tune4j.run;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tune4j.recipe.Recipe;
+import dev.tune4j.recipe.RecipeWriter;
 import dev.tune4j.recipe.VariantSpec;
 import dev.tune4j.runfiles.MetricKeys;
 import dev.tune4j.runfiles.RunLayout;
@@ -17,7 +19,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Runs every variant and seed of a recipe, seed by seed ({@link #schedule}), each in its own JVM
@@ -28,7 +32,11 @@ import java.util.List;
  * code, and the comparison carries on.
  *
  * <p>On a terminal the child writes straight to it (its own progress bar); otherwise its output is passed through
- * line by line and kept in {@code run.log} in the run directory.
+ * line by line and kept in {@code run.log} in the run directory, flushed line by line.
+ *
+ * <p>SIGINT or SIGTERM to the comparison is forwarded to the running child as SIGTERM; the child checkpoints, writes
+ * its summary as {@code interrupted} and exits, the comparison waits for it and starts no other run. With
+ * {@code resume}, runs that finished are kept and the others go on from their checkpoints.
  */
 public final class ComparisonRunner {
     /** The child's log, in its run directory, when the output is not a terminal. */
@@ -38,24 +46,36 @@ public final class ComparisonRunner {
      * its first run and printed those lines once, so the runs do not repeat them.
      */
     public static final String QUIET_DATA_OPTION = "--quiet-data";
+    /** The {@code tune4j run} option that continues a run from its newest valid checkpoint. */
+    public static final String RESUME_OPTION = "--resume";
     private static final String MAIN_CLASS = "dev.tune4j.cli.Tune4jCommand";
+    private static final ObjectMapper SUMMARY_JSON = new ObjectMapper();
 
     private final Recipe recipe;
     private final Path recipeFile;
     private final Path outputDir;
     private final PrintWriter out;
+    private final boolean resume;
+    private final StopSignal stop;
 
     /**
      * @param recipe the resolved recipe
      * @param recipeFile its resolved YAML, which every child loads (so all runs use exactly the same recipe)
      * @param outputDir where the runs go
      * @param out progress lines
+     * @param resume keep the runs that finished (completed or diverged) and continue the others from their newest
+     *     valid checkpoint, instead of running everything again
+     * @param stop the comparison's signal handling: a child running when it fires gets SIGTERM and is waited for,
+     *     and no further child starts
      */
-    public ComparisonRunner(Recipe recipe, Path recipeFile, Path outputDir, PrintWriter out) {
+    ComparisonRunner(Recipe recipe, Path recipeFile, Path outputDir, PrintWriter out, boolean resume,
+            StopSignal stop) {
         this.recipe = recipe;
         this.recipeFile = recipeFile;
         this.outputDir = outputDir;
         this.out = out;
+        this.resume = resume;
+        this.stop = stop;
     }
 
     /**
@@ -82,47 +102,105 @@ public final class ComparisonRunner {
         return order;
     }
 
-    /** Runs all variants x seeds in the order of {@link #schedule}; returns the run directories in that order. */
-    public List<Path> runAll() throws IOException, InterruptedException {
+    /**
+     * Runs all variants x seeds in the order of {@link #schedule}; returns the run directories in that order, only
+     * those started when a stop signal ended the comparison early ({@link StopSignal#requested}).
+     */
+    List<Path> runAll() throws IOException, InterruptedException {
         List<Path> runs = new ArrayList<>();
         List<ScheduledRun> order = schedule(recipe);
         int index = 0;
         for (ScheduledRun run : order) {
             VariantSpec variant = run.variant();
             index++;
-            out.printf("tune4j: run %d/%d: %s (%s%s), seed %d%n", index, order.size(), variant.name(),
+            if (stop.requested()) {
+                break;
+            }
+            String label = String.format("tune4j: run %d/%d: %s (%s%s), seed %d", index, order.size(), variant.name(),
                     variant.optimizer(), variant.lora() ? ", LoRA" : "", run.seed());
+            Path directory = RunLayout.runDirectory(outputDir, variant.name(), run.seed());
+            Optional<RunStatus> finished = resume ? finishedStatus(directory,
+                    RecipeWriter.toYaml(recipe.withOnly(variant.name(), run.seed()))) : Optional.empty();
+            if (finished.isPresent()) {
+                out.println(label + ": " + finished.get().jsonName() + " earlier, kept (" + directory + ")");
+                out.flush();
+                runs.add(directory);
+                continue;
+            }
+            out.println(label);
             out.flush();
             runs.add(runChild(variant, run.seed()));
         }
         return runs;
     }
 
-    /** Runs one variant with one seed in its own JVM; returns its run directory (also for a crash). */
+    /**
+     * How the run in {@code directory} ended when that is final (completed, diverged or refused as bad input) and it
+     * ran with exactly {@code config} (its {@value MetricKeys#CONFIG_FILE}); empty when it is missing, failed,
+     * interrupted, unreadable or of another config. The one test of "finished earlier, keep it" for
+     * {@code compare --resume}, {@code run --resume} and reused tuning trials.
+     */
+    public static Optional<RunStatus> finishedStatus(Path directory, String config) {
+        Path summary = directory.resolve(MetricKeys.SUMMARY_FILE);
+        Path configFile = directory.resolve(MetricKeys.CONFIG_FILE);
+        try {
+            if (!Files.isRegularFile(summary) || !Files.isRegularFile(configFile)
+                    || !Files.readString(configFile).equals(config)) {
+                return Optional.empty();
+            }
+            RunStatus status = RunStatus.fromJsonName(SUMMARY_JSON.readTree(summary.toFile()).path("status")
+                    .asText());
+            boolean done = status == RunStatus.COMPLETED || status == RunStatus.DIVERGED
+                    || status == RunStatus.BAD_INPUT;
+            return done ? Optional.of(status) : Optional.empty();
+        } catch (IOException | RuntimeException unreadable) {
+            return Optional.empty(); // a half-written or foreign file: run it again
+        }
+    }
+
+    /**
+     * Runs one variant with one seed in its own JVM (with {@code --resume} when this comparison resumes); returns its
+     * run directory (also for a crash). A stop signal that arrives meanwhile is forwarded to the child as SIGTERM and
+     * the child is waited for; once a stop was requested no child starts.
+     */
     Path runChild(VariantSpec variant, int seed) throws IOException, InterruptedException {
         Path directory = RunLayout.runDirectory(outputDir, variant.name(), seed);
         Files.createDirectories(directory);
         Files.deleteIfExists(directory.resolve(MetricKeys.SUMMARY_FILE));
-        ProcessBuilder builder = new ProcessBuilder(childCommand(variant, seed));
+        List<String> command = childCommand(variant, seed);
+        ProcessBuilder builder = new ProcessBuilder(command);
         int exitCode;
         if (Terminal.attached()) {
-            exitCode = builder.inheritIO().start().waitFor();
+            Process process = stop.start(builder.inheritIO());
+            if (process == null) {
+                return directory;
+            }
+            exitCode = waitFor(process);
         } else {
             builder.redirectErrorStream(true);
-            Process process = builder.start();
-            try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                    StandardCharsets.UTF_8));
-                    BufferedWriter log = Files.newBufferedWriter(directory.resolve(RUN_LOG))) {
-                for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-                    log.write(line);
-                    log.newLine();
-                    if (!line.startsWith("WARNING: Using incubator modules")) {
-                        out.println(line);
-                        out.flush();
+            try (BufferedWriter log = Files.newBufferedWriter(directory.resolve(RUN_LOG))) {
+                // the first line, so that a run stopped before it printed anything still says what ran
+                log.write("tune4j: " + Instant.now() + ": " + String.join(" ", command));
+                log.newLine();
+                log.flush();
+                Process process = stop.start(builder);
+                if (process == null) {
+                    return directory;
+                }
+                try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                        StandardCharsets.UTF_8))) {
+                    for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                        log.write(line);
+                        log.newLine();
+                        log.flush(); // a comparison killed meanwhile leaves every line its child printed
+                        if (!line.startsWith("WARNING: Using incubator modules")) {
+                            out.println(line);
+                            out.flush();
+                        }
                     }
                 }
+                exitCode = waitFor(process);
             }
-            exitCode = process.waitFor();
         }
         if (!Files.exists(directory.resolve(MetricKeys.SUMMARY_FILE))) {
             recordCrash(directory, variant, seed, exitCode);
@@ -130,8 +208,36 @@ public final class ComparisonRunner {
         return directory;
     }
 
-    /** java [this JVM's flags] -cp [this class path] Tune4jCommand run recipe --variant V --seed N */
+    private int waitFor(Process process) throws InterruptedException {
+        try {
+            return process.waitFor();
+        } finally {
+            stop.childEnded();
+        }
+    }
+
+    /** java [this JVM's flags] -cp [this class path] Tune4jCommand run recipe --variant V --seed N [--resume] */
     private List<String> childCommand(VariantSpec variant, int seed) {
+        List<String> command = tune4jCommand();
+        command.add("run");
+        command.add(recipeFile.toString());
+        command.add("--variant");
+        command.add(variant.name());
+        command.add("--seed");
+        command.add(Integer.toString(seed));
+        command.add(QUIET_DATA_OPTION);
+        if (resume) {
+            command.add(RESUME_OPTION);
+        }
+        return command;
+    }
+
+    /**
+     * The command line that starts {@code tune4j} in a new JVM as this one was started: this JVM's java, its flags
+     * (DJL offline, cache directory, modules; without a debugger or agent), its class path ({@link #childClassPath})
+     * and the main class; the caller adds the subcommand and its arguments.
+     */
+    public static List<String> tune4jCommand() {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString()));
@@ -143,13 +249,6 @@ public final class ComparisonRunner {
         command.add("-cp");
         command.add(childClassPath(System.getProperty("java.class.path"), codeLocation()));
         command.add(MAIN_CLASS);
-        command.add("run");
-        command.add(recipeFile.toString());
-        command.add("--variant");
-        command.add(variant.name());
-        command.add("--seed");
-        command.add(Integer.toString(seed));
-        command.add(QUIET_DATA_OPTION);
         return command;
     }
 
@@ -192,10 +291,12 @@ public final class ComparisonRunner {
                 completed = lines.filter(l -> l.contains("\"type\":\"train\"")).count();
             }
         }
-        RunSummaries.finish(directory, RunSummaries.start(recipe, variant, seed), recipe, RunStatus.FAILED, completed,
-                0, "the run's JVM exited with code " + exitCode + " without a summary; see "
-                        + directory.resolve(RUN_LOG));
-        out.println("tune4j: " + variant.name() + " seed " + seed + " failed: exit code " + exitCode);
+        RunStatus status = stop.requested() ? RunStatus.INTERRUPTED : RunStatus.FAILED;
+        RunSummaries.finish(directory, RunSummaries.start(recipe, variant, seed), recipe, status, completed,
+                0, "the run's JVM exited with code " + exitCode + " without a summary" + (stop.requested()
+                        ? " while the comparison was being stopped" : "") + "; see " + directory.resolve(RUN_LOG));
+        out.println("tune4j: " + variant.name() + " seed " + seed + " " + status.jsonName() + ": exit code "
+                + exitCode);
         out.flush();
     }
 }

@@ -4,28 +4,59 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tune4j.io.OutputFiles;
 import dev.tune4j.runfiles.MetricKeys;
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Map;
 
 /**
- * Writes a run's {@value MetricKeys#METRICS_FILE}: one JSON object per line, flushed at once, so a crashed or killed
- * run keeps every step it finished. Keys are those of {@link MetricKeys}.
+ * Writes a run's {@value MetricKeys#METRICS_FILE}: one JSON object per line, written at once, so a crashed or killed
+ * run keeps every step it finished. A line that cannot be written whole (a full disk) is cut off again, so the file
+ * holds only whole lines and the run's real error is what gets reported. Keys are those of {@link MetricKeys}.
  */
 public final class MetricsLog implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path file;
-    private final BufferedWriter writer;
+    private final FileChannel channel;
+    private long lines;
 
     /** Creates (or truncates) {@code file}. */
     public MetricsLog(Path file) throws IOException {
+        this(file, 0);
+    }
+
+    /**
+     * Opens {@code file} keeping its first {@code keptLines} lines (a resumed run: the lines its checkpoint had
+     * written; later ones came from steps the run does again) and appending after them.
+     *
+     * @throws IOException naming the file, when it has fewer lines than {@code keptLines}
+     */
+    public MetricsLog(Path file, long keptLines) throws IOException {
         this.file = file;
-        this.writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
+        try {
+            this.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                    StandardOpenOption.WRITE);
+        } catch (IOException e) {
+            throw OutputFiles.writeFailure(file, e);
+        }
+        try {
+            channel.truncate(offsetAfterLines(keptLines));
+            channel.position(channel.size());
+        } catch (IOException e) {
+            channel.close();
+            throw e;
+        }
+        this.lines = keptLines;
+    }
+
+    /** Lines in the file so far. */
+    public long lines() {
+        return lines;
     }
 
     /** A new, empty line object to fill. */
@@ -53,20 +84,62 @@ public final class MetricsLog implements AutoCloseable {
         });
     }
 
-    /** Appends {@code line} and flushes. */
+    /** Appends {@code line}; on failure the file is cut back to its whole lines and the error names the file. */
     public void write(ObjectNode line) {
+        long start;
         try {
-            writer.write(JSON.writeValueAsString(line));
-            writer.newLine();
-            writer.flush();
+            start = channel.position();
         } catch (IOException e) {
-            IOException named = OutputFiles.writeFailure(file, e);
-            throw new UncheckedIOException(named.getMessage(), named);
+            throw unchecked(e);
         }
+        try {
+            ByteBuffer bytes = ByteBuffer.wrap((JSON.writeValueAsString(line) + "\n").getBytes(StandardCharsets.UTF_8));
+            while (bytes.hasRemaining()) {
+                channel.write(bytes);
+            }
+            lines++;
+        } catch (IOException e) {
+            try {
+                channel.truncate(start);
+                channel.position(start);
+            } catch (IOException alsoFailed) {
+                e.addSuppressed(alsoFailed);
+            }
+            throw unchecked(e);
+        }
+    }
+
+    private UncheckedIOException unchecked(IOException e) {
+        IOException named = OutputFiles.writeFailure(file, e);
+        return new UncheckedIOException(named.getMessage(), named);
+    }
+
+    /** The byte offset just after line {@code count}. */
+    private long offsetAfterLines(long count) throws IOException {
+        if (count == 0) {
+            return 0;
+        }
+        ByteBuffer buffer = ByteBuffer.allocate(1 << 16);
+        long offset = 0;
+        long seen = 0;
+        channel.position(0);
+        for (int read = channel.read(buffer); read > 0; read = channel.read(buffer)) {
+            buffer.flip();
+            while (buffer.hasRemaining()) {
+                offset++;
+                if (buffer.get() == '\n' && ++seen == count) {
+                    return offset;
+                }
+            }
+            buffer.clear();
+        }
+        throw new IOException(file + " has " + seen + " whole lines, but the checkpoint being resumed counted "
+                + count + "; the metrics file was changed or cut after the checkpoint: start the run again without"
+                + " --resume");
     }
 
     @Override
     public void close() throws IOException {
-        writer.close();
+        channel.close();
     }
 }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tune4j.data.batch.BatchOrder;
 import dev.tune4j.engine.ComputeDevice;
 import dev.tune4j.io.Spelled;
+import dev.tune4j.metrics.ByteSize;
 import dev.tune4j.metrics.ProcessMemory;
 import dev.tune4j.metrics.ProcessorLoad;
 import dev.tune4j.nn.ParameterNames;
@@ -15,9 +16,14 @@ import dev.tune4j.optim.Optimizer;
 import dev.tune4j.optim.OptimizerPlan;
 import dev.tune4j.recipe.Recipe;
 import dev.tune4j.recipe.VariantSpec;
+import dev.tune4j.io.OutputFiles;
+import dev.tune4j.runfiles.CheckpointManifest;
+import dev.tune4j.runfiles.CheckpointStore;
 import dev.tune4j.runfiles.MetricKeys;
+import dev.tune4j.runfiles.OutputLock;
 import dev.tune4j.runfiles.RunLayout;
 import dev.tune4j.runfiles.RunStatus;
+import dev.tune4j.runfiles.TrainerState;
 import dev.tune4j.task.TrainingTask;
 import dev.tune4j.train.TrainingStep;
 import java.io.IOException;
@@ -27,6 +33,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -39,10 +46,15 @@ import java.util.function.Function;
  * train:  for each optimizer step: schedule factor -> micro-batches in the seed's order -> TrainingStep
  *                                  -> metrics line (with CPU time and the optimizer's telemetry) -> progress
  *                                  -> evaluation every eval_interval steps (with the machine's load)
+ *                                  -> checkpoint every checkpoint_every steps ({@link RunCheckpoints})
  * save:   recipe key save: the best evaluation's weights as they occur, or the final ones ({@link RunModelWriter})
  * end:    final evaluation -> summary (completed, or diverged at the step whose loss was NaN/Inf), with the exact
  *         bytes of weights and gradients and where the peak memory went ({@link dev.tune4j.report.MemoryBreakdown})
  * </pre>
+ *
+ * <p>SIGTERM or SIGINT stops the run before its next step: a checkpoint, then the summary with status
+ * {@code interrupted}; {@code --resume} ({@link RunControl}) continues it from its newest valid checkpoint exactly as
+ * the uninterrupted run would have gone on (the engine is reseeded before every step, see {@link TrainerState}).
  *
  * A NaN or infinite loss ends the run as diverged (not as an error) at that step, and so does a non-finite evaluation
  * (at the step after it, whose loss could not be finite): the comparison carries on with the other runs.
@@ -70,7 +82,7 @@ public final class RecipeRunner {
      * How a run ended.
      *
      * @param directory the run directory
-     * @param status completed, diverged or failed
+     * @param status completed, diverged, interrupted or failed
      * @param stepsCompleted optimizer steps that finished
      * @param divergedAtStep the 1-based step whose loss was not finite, or 0
      */
@@ -95,11 +107,46 @@ public final class RecipeRunner {
      */
     public Outcome run(VariantSpec variant, OptimizerPlan<?> optimizerPlan, int seed, String resolvedConfig)
             throws IOException {
+        return run(variant, optimizerPlan, seed, resolvedConfig, RunControl.FRESH);
+    }
+
+    /**
+     * Trains {@code variant} with {@code seed} as {@code control} says: from scratch or from the newest valid
+     * checkpoint. The run directory is locked for the run ({@link OutputLock}); SIGTERM and SIGINT stop the run after
+     * its current step with a checkpoint and status {@code interrupted}.
+     *
+     * @param optimizerPlan the variant's optimizer settings as checked when the recipe was loaded
+     * @param resolvedConfig the YAML text saved as the run's {@value MetricKeys#CONFIG_FILE}; a resumed run's
+     *     checkpoint must have been written with the same text
+     */
+    public Outcome run(VariantSpec variant, OptimizerPlan<?> optimizerPlan, int seed, String resolvedConfig,
+            RunControl control) throws IOException {
         Path directory = RunLayout.runDirectory(outputDir, variant.name(), seed);
-        Files.createDirectories(directory);
-        Files.deleteIfExists(directory.resolve(MetricKeys.SUMMARY_FILE));
-        Files.writeString(directory.resolve(MetricKeys.CONFIG_FILE), resolvedConfig);
+        try {
+            Files.createDirectories(directory);
+        } catch (IOException e) {
+            throw OutputFiles.writeFailure(directory, e);
+        }
         String name = variant.name() + " seed " + seed;
+        try (OutputLock lock = OutputLock.acquire(directory, "run " + name);
+                StopSignal signal = StopSignal.install(name + " stops after its current step and writes a checkpoint",
+                        out)) {
+            return train(variant, optimizerPlan, seed, resolvedConfig, control, directory, signal);
+        }
+    }
+
+    private Outcome train(VariantSpec variant, OptimizerPlan<?> optimizerPlan, int seed, String resolvedConfig,
+            RunControl control, Path directory, StopSignal signal) throws IOException {
+        String name = variant.name() + " seed " + seed;
+        Files.deleteIfExists(directory.resolve(MetricKeys.SUMMARY_FILE));
+        CheckpointStore store = new CheckpointStore(directory, recipe.keepCheckpoints());
+        if (!control.resume()) {
+            store.clear();
+        }
+        OutputFiles.writeAtomically(directory.resolve(MetricKeys.CONFIG_FILE), resolvedConfig);
+        RunCheckpoints checkpoints = new RunCheckpoints(store, data, variant.lora());
+        TrainerState expected = new TrainerState(0, seed, 0, 0, 0, CheckpointManifest.sha256(resolvedConfig),
+                variant.optimizer(), TrainerState.RNG_SCHEME);
         long totalSteps = totalSteps(recipe, data.trainSize());
         Device device = ComputeDevice.named(recipe.device()).orElseThrow(() -> new IllegalArgumentException("device"
                 + " must be one of " + String.join(", ", Spelled.spellings(ComputeDevice.class)) + ", found '"
@@ -118,11 +165,11 @@ public final class RecipeRunner {
         boolean buildingModel = true;
         RunModelWriter saving = new RunModelWriter(recipe.save(), recipe.saveMerged(), data,
                 data.adapterConfig(variant), directory);
-        saving.deleteEarlierModels();
+        if (!control.resume()) {
+            saving.deleteEarlierModels();
+        }
         GpuMemory gpuMemory = GpuMemory.of(device);
-        try (NDManager manager = NDManager.newBaseManager(device);
-                MetricsLog metrics = new MetricsLog(directory.resolve(MetricKeys.METRICS_FILE));
-                RunProgress progress = new RunProgress(out, name, totalSteps)) {
+        try (NDManager manager = NDManager.newBaseManager(device)) {
             Block model = data.newModel(manager, variant);
             buildingModel = false;
             long totalParameters = ParameterNames.of(model).values().stream()
@@ -130,6 +177,15 @@ public final class RecipeRunner {
             summary.put(MetricKeys.WEIGHTS_BYTES, ParameterBytes.weights(model));
             summary.put(MetricKeys.TRAINABLE_WEIGHTS_BYTES, ParameterBytes.trainableWeights(model));
             try (Optimizer optimizer = optimizerPlan.create(totalSteps)) {
+                Optional<TrainerState> resumed = control.resume()
+                        ? checkpoints.restore(model, optimizer, expected, out) : Optional.empty();
+                if (control.resume() && resumed.isEmpty()) {
+                    out.println("tune4j: " + name + ": no valid checkpoint in " + store.stepDirectory(0).getParent()
+                            + "; starting from step 0");
+                    out.flush();
+                }
+                long start = resumed.map(TrainerState::step).orElse(0L);
+                completed = start;
                 double clipping = recipe.gradientClipping() > 0 ? recipe.gradientClipping() : Double.POSITIVE_INFINITY;
                 TrainingStep step = new TrainingStep(manager, model, optimizer, clipping);
                 summary.put("trainable_parameters", step.trainableParameterCount());
@@ -138,46 +194,69 @@ public final class RecipeRunner {
                         Math.toIntExact(totalSteps));
                 BatchOrder order = new BatchOrder(data.trainSize(), recipe.batchSize(), seed);
                 int accumulation = recipe.gradientAccumulation();
-                long trainNanos = 0;
-                for (long s = 0; s < totalSteps; s++) {
-                    optimizer.setLearningRateScale(schedule.factor((int) s));
-                    double lr = optimizer.learningRate();
-                    long stepStart = System.nanoTime();
-                    List<Function<NDManager, ai.djl.ndarray.NDArray>> microBatches = new ArrayList<>(accumulation);
-                    long tokens = 0;
-                    for (int j = 0; j < accumulation; j++) {
-                        TrainingTask.MicroBatch micro = data.microBatch(model, order.microBatch(s * accumulation + j));
-                        microBatches.add(micro.loss());
-                        tokens += micro.tokens();
+                long trainNanos = resumed.map(TrainerState::trainNanos).orElse(0L);
+                try (MetricsLog metrics = new MetricsLog(directory.resolve(MetricKeys.METRICS_FILE),
+                        resumed.map(TrainerState::metricsLines).orElse(0L));
+                        RunProgress progress = new RunProgress(out, name, totalSteps)) {
+                    if (resumed.isPresent()) {
+                        saving.resumedAfter(directory.resolve(MetricKeys.METRICS_FILE));
                     }
-                    TrainingStep.Result result;
-                    try {
-                        result = step.run(microBatches);
-                    } catch (ArithmeticException diverged) {
-                        status = RunStatus.DIVERGED;
-                        divergedAt = s + 1;
-                        error = diverged.getMessage(); // kept in summary.json: which loss or gradients
-                        progress.message("diverged at step " + divergedAt + ": " + diverged.getMessage());
-                        break;
-                    }
-                    long stepNanos = System.nanoTime() - stepStart;
-                    trainNanos += stepNanos;
-                    completed = s + 1;
-                    if (completed == 1) { // libtorch allocates the gradients in the first backward pass
-                        summary.put(MetricKeys.GRADIENT_BYTES, ParameterBytes.gradients(model));
-                    }
-                    double tokensPerSecond = tokens / (stepNanos / 1e9);
-                    ObjectNode line = trainLine(metrics, completed, result, lr, tokens, trainNanos, stepNanos,
-                            tokensPerSecond, optimizer.stateBytes(), gpuMemory);
-                    MetricsLog.putFinite(line, MetricKeys.OPTIMIZER_PREFIX, optimizer.telemetry());
-                    metrics.write(line);
-                    progress.step(completed, result.loss(), tokensPerSecond);
-                    boolean evalDue = recipe.evalInterval() > 0 && completed % recipe.evalInterval() == 0;
-                    if ((evalDue || completed == totalSteps)
-                            && !evaluate(model, manager, metrics, progress, completed, trainNanos, saving)) {
-                        status = RunStatus.DIVERGED; // the weights after this step are no longer finite
-                        divergedAt = completed + 1;
-                        break;
+                    for (long s = start; s < totalSteps; s++) {
+                        if (signal.requested() || (s > start && control.stopAfterStep().test(s))) {
+                            status = RunStatus.INTERRUPTED;
+                            if (s > 0) {
+                                checkpoint(checkpoints, model, optimizer, seed, s, metrics, trainNanos, expected,
+                                        progress);
+                            }
+                            progress.message("interrupted after step " + s + "; continue with --resume");
+                            break;
+                        }
+                        Engine.getInstance().setRandomSeed(TrainerState.stepSeed(seed, s)); // dropout: see TrainerState
+                        optimizer.setLearningRateScale(schedule.factor((int) s));
+                        double lr = optimizer.learningRate();
+                        long stepStart = System.nanoTime();
+                        List<Function<NDManager, ai.djl.ndarray.NDArray>> microBatches = new ArrayList<>(accumulation);
+                        long tokens = 0;
+                        for (int j = 0; j < accumulation; j++) {
+                            TrainingTask.MicroBatch micro = data.microBatch(model,
+                                    order.microBatch(s * accumulation + j));
+                            microBatches.add(micro.loss());
+                            tokens += micro.tokens();
+                        }
+                        TrainingStep.Result result;
+                        try {
+                            result = step.run(microBatches);
+                        } catch (ArithmeticException diverged) {
+                            status = RunStatus.DIVERGED;
+                            divergedAt = s + 1;
+                            error = diverged.getMessage(); // kept in summary.json: which loss or gradients
+                            progress.message("diverged at step " + divergedAt + ": " + diverged.getMessage());
+                            break;
+                        }
+                        long stepNanos = System.nanoTime() - stepStart;
+                        trainNanos += stepNanos;
+                        completed = s + 1;
+                        if (completed == start + 1) { // libtorch allocates the gradients in the first backward pass
+                            summary.put(MetricKeys.GRADIENT_BYTES, ParameterBytes.gradients(model));
+                        }
+                        double tokensPerSecond = tokens / (stepNanos / 1e9);
+                        ObjectNode line = trainLine(metrics, completed, result, lr, tokens, trainNanos, stepNanos,
+                                tokensPerSecond, optimizer.stateBytes(), gpuMemory);
+                        MetricsLog.putFinite(line, MetricKeys.OPTIMIZER_PREFIX, optimizer.telemetry());
+                        metrics.write(line);
+                        progress.step(completed, result.loss(), tokensPerSecond);
+                        boolean evalDue = recipe.evalInterval() > 0 && completed % recipe.evalInterval() == 0;
+                        if ((evalDue || completed == totalSteps)
+                                && !evaluate(model, manager, metrics, progress, completed, trainNanos, saving)) {
+                            status = RunStatus.DIVERGED; // the weights after this step are no longer finite
+                            divergedAt = completed + 1;
+                            break;
+                        }
+                        int every = recipe.checkpointEvery();
+                        if (every > 0 && (completed % every == 0 || completed == totalSteps)) {
+                            checkpoint(checkpoints, model, optimizer, seed, completed, metrics, trainNanos, expected,
+                                    progress);
+                        }
                     }
                 }
                 if (status == RunStatus.COMPLETED) {
@@ -187,18 +266,43 @@ public final class RecipeRunner {
         } catch (RuntimeException | IOException | OutOfMemoryError e) {
             // the checkpoint was refused (non-finite, integer or unexpected weights): bad input, not a training failure
             status = buildingModel && e instanceof IllegalArgumentException ? RunStatus.BAD_INPUT : RunStatus.FAILED;
-            gpuMemory.putSummary(summary);
             error = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
             out.println("tune4j: " + name + " failed: " + error);
             out.flush();
-            saving.putInto(summary);
-            RunSummaries.finish(directory, summary, recipe, status, completed, divergedAt, error);
+            try {
+                saving.putInto(summary);
+                gpuMemory.putSummary(summary);
+                RunSummaries.finish(directory, summary, recipe, status, completed, divergedAt, error);
+            } catch (IOException | RuntimeException summaryFailed) {
+                e.addSuppressed(summaryFailed);
+                out.println("tune4j: " + name + ": the summary could not be written either: "
+                        + summaryFailed.getMessage());
+                out.flush();
+            }
             throw e;
         }
         saving.putInto(summary);
         gpuMemory.putSummary(summary);
         RunSummaries.finish(directory, summary, recipe, status, completed, divergedAt, error);
         return new Outcome(directory, status, completed, divergedAt);
+    }
+
+    /**
+     * Writes the checkpoint after {@code step}, with the trainer state it needs to go on from there, and says its size
+     * and how long the write took.
+     */
+    private void checkpoint(RunCheckpoints checkpoints, Block model, Optimizer optimizer, int seed, long step,
+            MetricsLog metrics, long trainNanos, TrainerState expected, RunProgress progress) throws IOException {
+        long started = System.nanoTime();
+        Path written = checkpoints.save(model, optimizer, new TrainerState(step, seed,
+                step * recipe.gradientAccumulation(), metrics.lines(), trainNanos, expected.configSha256(),
+                expected.optimizer(), expected.rngScheme()));
+        long bytes;
+        try (var files = Files.walk(written)) {
+            bytes = files.filter(Files::isRegularFile).mapToLong(file -> file.toFile().length()).sum();
+        }
+        progress.message("checkpoint " + written.getFileName() + ": " + ByteSize.format(bytes) + " (" + bytes
+                + " bytes) in " + String.format("%.0f ms", (System.nanoTime() - started) / 1e6));
     }
 
     /**

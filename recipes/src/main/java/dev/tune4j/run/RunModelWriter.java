@@ -1,6 +1,8 @@
 package dev.tune4j.run;
 
 import ai.djl.nn.Block;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tune4j.io.Directories;
 import dev.tune4j.io.OutputFiles;
@@ -8,10 +10,12 @@ import dev.tune4j.lora.LoraConfig;
 import dev.tune4j.lora.PeftAdapters;
 import dev.tune4j.model.ModelWeights;
 import dev.tune4j.recipe.SaveMode;
+import dev.tune4j.runfiles.MetricKeys;
 import dev.tune4j.runfiles.RunLayout;
 import dev.tune4j.task.TrainingTask;
 import dev.tune4j.tokenizer.TokenizerDirectory;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
@@ -59,6 +63,32 @@ final class RunModelWriter {
     void deleteEarlierModels() throws IOException {
         for (String name : new String[] {RunLayout.MODEL_DIR, RunLayout.ADAPTER_DIR, RunLayout.MERGED_DIR}) {
             Directories.deleteRecursively(runDirectory.resolve(name));
+        }
+    }
+
+    /**
+     * A resumed run goes on from the evaluations its metrics file kept: under {@code best}, the lowest
+     * {@value TrainingTask#EVAL_LOSS} among them is the one to beat, and the model directory an earlier process wrote
+     * for it stays the saved model until an evaluation beats it.
+     */
+    void resumedAfter(Path metricsFile) throws IOException {
+        if (mode != SaveMode.BEST || !Files.exists(metricsFile)) {
+            return;
+        }
+        ObjectMapper json = new ObjectMapper();
+        for (String text : Files.readAllLines(metricsFile)) {
+            JsonNode line = json.readTree(text);
+            JsonNode loss = line.get(TrainingTask.EVAL_LOSS);
+            if (MetricKeys.TYPE_EVAL.equals(line.path(MetricKeys.TYPE).asText()) && loss != null
+                    && loss.asDouble() < bestLoss) {
+                bestLoss = loss.asDouble();
+                savedStep = line.path(MetricKeys.STEP).asLong();
+                savedLoss = bestLoss;
+            }
+        }
+        Path kept = runDirectory.resolve(adapter == null ? RunLayout.MODEL_DIR : RunLayout.ADAPTER_DIR);
+        if (Files.isDirectory(kept) && Double.isFinite(bestLoss)) {
+            writes = 1; // the write of an earlier process, whose model is still the best
         }
     }
 

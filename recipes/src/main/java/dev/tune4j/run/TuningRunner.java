@@ -2,6 +2,7 @@ package dev.tune4j.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tune4j.io.OutputFiles;
 import dev.tune4j.recipe.Recipe;
 import dev.tune4j.recipe.RecipeWriter;
 import dev.tune4j.recipe.VariantSpec;
@@ -14,7 +15,6 @@ import dev.tune4j.tuning.TuningPlan;
 import dev.tune4j.tuning.TuningRecord;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,16 +39,22 @@ public final class TuningRunner {
     private final Recipe recipe;
     private final Path outputDir;
     private final PrintWriter out;
+    private final boolean resume;
+    private final StopSignal stop;
 
     /**
      * @param recipe the resolved recipe
      * @param outputDir the comparison's output directory
      * @param out progress lines
+     * @param resume continue an unfinished trial from its newest valid checkpoint (finished ones are reused anyway)
+     * @param stop the comparison's signal handling (see {@link ComparisonRunner})
      */
-    public TuningRunner(Recipe recipe, Path outputDir, PrintWriter out) {
+    TuningRunner(Recipe recipe, Path outputDir, PrintWriter out, boolean resume, StopSignal stop) {
         this.recipe = recipe;
         this.outputDir = outputDir;
         this.out = out;
+        this.resume = resume;
+        this.stop = stop;
     }
 
     /**
@@ -57,7 +63,7 @@ public final class TuningRunner {
      * @return the recipe with each tuned variant's chosen value merged into its options; the recipe itself when
      *     tuning is off
      */
-    public Recipe tune() throws IOException, InterruptedException {
+    Recipe tune() throws IOException, InterruptedException {
         List<VariantSpec> tuned = new ArrayList<>();
         List<TuningRecord.VariantTuning> record = new ArrayList<>();
         for (VariantSpec variant : recipe.variants()) {
@@ -91,8 +97,8 @@ public final class TuningRunner {
         Recipe trials = recipe.forTrials(trialVariants, plan.seed(), plan.steps(), variantDir.toString());
         RunLayout.createOutputDirectory(variantDir);
         Path trialRecipeFile = variantDir.resolve(MetricKeys.RECIPE_FILE);
-        Files.writeString(trialRecipeFile, RecipeWriter.toYaml(trials));
-        ComparisonRunner runner = new ComparisonRunner(trials, trialRecipeFile, variantDir, out);
+        OutputFiles.writeAtomically(trialRecipeFile, RecipeWriter.toYaml(trials));
+        ComparisonRunner runner = new ComparisonRunner(trials, trialRecipeFile, variantDir, out, resume, stop);
 
         List<TuningRecord.Trial> results = new ArrayList<>();
         List<Double> objectives = new ArrayList<>();
@@ -110,6 +116,9 @@ public final class TuningRunner {
                 out.println(label);
                 out.flush();
                 runner.runChild(trial, plan.seed());
+                if (stop.requested()) {
+                    throw new ComparisonInterruptedException();
+                }
             }
             JsonNode summary = JSON.readTree(directory.resolve(MetricKeys.SUMMARY_FILE).toFile());
             Double objective = objective(summary, plan.objective());
@@ -133,18 +142,8 @@ public final class TuningRunner {
     }
 
     /** Whether the run in {@code directory} completed with exactly {@code config}. */
-    private static boolean finishedWith(Path directory, String config) throws IOException {
-        Path summary = directory.resolve(MetricKeys.SUMMARY_FILE);
-        Path configFile = directory.resolve(MetricKeys.CONFIG_FILE);
-        if (!Files.isRegularFile(summary) || !Files.isRegularFile(configFile)
-                || !Files.readString(configFile).equals(config)) {
-            return false;
-        }
-        try {
-            return RunStatus.COMPLETED.jsonName().equals(JSON.readTree(summary.toFile()).path("status").asText());
-        } catch (IOException unreadable) {
-            return false; // a half-written or foreign file: run the trial again
-        }
+    private static boolean finishedWith(Path directory, String config) {
+        return ComparisonRunner.finishedStatus(directory, config).filter(RunStatus.COMPLETED::equals).isPresent();
     }
 
     /** The objective of a trial's summary: its last evaluation's loss or metric, null when it has none. */

@@ -15,9 +15,17 @@ public enum RunStatus {
      * The run never trained: its input was refused while the model was built (NaN or infinite checkpoint weights, a
      * checkpoint that does not fit the model). Unlike {@link #DIVERGED}, no optimizer step is to blame.
      */
-    BAD_INPUT;
+    BAD_INPUT,
+    /**
+     * The run was stopped by SIGTERM or SIGINT before its last step, after writing a checkpoint; {@code --resume}
+     * continues it. Not a result: the report counts it with neither the completed nor the failed runs' causes.
+     */
+    INTERRUPTED;
 
-    /** The name in {@code summary.json}: {@code completed}, {@code diverged}, {@code failed}, {@code bad_input}. */
+    /**
+     * The name in {@code summary.json}: {@code completed}, {@code diverged}, {@code failed}, {@code bad_input},
+     * {@code interrupted}.
+     */
     public String jsonName() {
         return name().toLowerCase(Locale.ROOT);
     }

@@ -288,5 +288,11 @@ public final class SyntheticRuns {
             error = message;
             return this;
         }
+
+        /** Stopped by a signal before its last step (status {@code interrupted}). */
+        public Run interrupted() {
+            status = "interrupted";
+            return this;
+        }
     }
 }

@@ -50,6 +50,7 @@ final class ProjectedRule<I extends RuleOptions> implements UpdateRule<GaLoreOpt
 
     private static final System.Logger LOG = System.getLogger(ProjectedRule.class.getName());
     private static final String SKIPPED = "galore_skipped_refreshes";
+    private static final String LAST_REFRESH = "galore_last_refresh_step";
     private static final String INNER_SCALARS = "inner.";
 
     private final UpdateRule<I> inner;
@@ -60,7 +61,7 @@ final class ProjectedRule<I extends RuleOptions> implements UpdateRule<GaLoreOpt
     private long skippedRefreshes;
     private long lastStep; // t of the last step, 0 before the first
     private long lastRefreshStep; // t of the last step that refreshed a basis, 0 before the first refresh
-    private long lastRefreshNanos; // time that step spent computing its bases
+    private long lastRefreshNanos; // time that step spent computing its bases; -1 when it ran before a resume
     private long workspaceBytes;
 
     /**
@@ -232,8 +233,8 @@ final class ProjectedRule<I extends RuleOptions> implements UpdateRule<GaLoreOpt
      * The inner rule's reports, then {@code galore_refreshes} (bases refreshed in the last step),
      * {@code galore_skipped_refreshes} (so far), {@code galore_steps_since_refresh} (steps from the last step that
      * refreshed a basis to the last step: 0 when the last step refreshed) and {@code galore_refresh_ms} (the time
-     * that refreshing step spent computing its bases); the last two are NaN before the first refresh in this
-     * process (a resumed run starts counting again at its next refresh).
+     * that refreshing step spent computing its bases); both are NaN before the first refresh, and the time is NaN
+     * too in a resumed run until its first refresh (the step of the last refresh is saved state, its time is not).
      */
     @Override
     public Map<String, Double> telemetry() {
@@ -242,15 +243,19 @@ final class ProjectedRule<I extends RuleOptions> implements UpdateRule<GaLoreOpt
         telemetry.put(SKIPPED, (double) skippedRefreshes);
         boolean refreshed = lastRefreshStep > 0;
         telemetry.put("galore_steps_since_refresh", refreshed ? (double) (lastStep - lastRefreshStep) : Double.NaN);
-        telemetry.put("galore_refresh_ms", refreshed ? lastRefreshNanos / 1e6 : Double.NaN);
+        telemetry.put("galore_refresh_ms", refreshed && lastRefreshNanos >= 0 ? lastRefreshNanos / 1e6 : Double.NaN);
         return telemetry;
     }
 
-    /** The count of skipped refreshes, and the inner rule's scalars under {@code inner.}. */
+    /**
+     * The count of skipped refreshes, the step of the last refresh (0 before the first), and the inner rule's scalars
+     * under {@code inner.}.
+     */
     @Override
     public Map<String, Double> scalars() {
         Map<String, Double> scalars = new LinkedHashMap<>();
         scalars.put(SKIPPED, (double) skippedRefreshes);
+        scalars.put(LAST_REFRESH, (double) lastRefreshStep);
         inner.scalars().forEach((name, value) -> scalars.put(INNER_SCALARS + name, value));
         return scalars;
     }
@@ -261,11 +266,13 @@ final class ProjectedRule<I extends RuleOptions> implements UpdateRule<GaLoreOpt
         scalars.forEach((name, value) -> {
             if (name.startsWith(INNER_SCALARS)) {
                 ofInner.put(name.substring(INNER_SCALARS.length()), value);
-            } else if (!name.equals(SKIPPED)) {
+            } else if (!name.equals(SKIPPED) && !name.equals(LAST_REFRESH)) {
                 throw new IllegalArgumentException("saved scalar '" + name + "' is not GaLore's");
             }
         });
         inner.restoreScalars(ofInner);
         skippedRefreshes = scalars.getOrDefault(SKIPPED, 0.0).longValue();
+        lastRefreshStep = scalars.getOrDefault(LAST_REFRESH, 0.0).longValue(); // absent in state saved before it was
+        lastRefreshNanos = -1;
     }
 }
