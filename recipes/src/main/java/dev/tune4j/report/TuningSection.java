@@ -1,6 +1,8 @@
 package dev.tune4j.report;
 
 import dev.tune4j.tuning.TuningRecord;
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -32,8 +34,9 @@ final class TuningSection {
             if (variant.onEdge()) {
                 List<Double> values = variant.trials().stream().map(TuningRecord.Trial::value).toList();
                 parts.add(new ReportSection.Paragraph(variant.variant() + ": the chosen " + variant.option() + " "
-                        + variant.chosen() + " lies on the edge of its grid [" + Collections.min(values) + ", "
-                        + Collections.max(values) + "]: the grid was too narrow: widen it."));
+                        + searched(variant.chosen()) + " lies on the edge of its grid ["
+                        + searched(Collections.min(values)) + ", " + searched(Collections.max(values))
+                        + "]: the grid was too narrow: widen it."));
             }
         }
         parts.add(new ReportSection.Chart(sensitivity(variants)));
@@ -54,7 +57,7 @@ final class TuningSection {
         List<List<String>> rows = new ArrayList<>();
         for (TuningRecord.VariantTuning variant : variants) {
             for (TuningRecord.Trial trial : variant.trials()) {
-                rows.add(List.of(variant.variant(), variant.option() + " = " + trial.value(),
+                rows.add(List.of(variant.variant(), variant.option() + " = " + searched(trial.value()),
                         trial.objective() == null ? ReportFormat.NONE : ReportFormat.number(trial.objective()),
                         trial.status() + (trial.reused() ? " (reused)" : ""),
                         variant.chosen() != null && variant.chosen() == trial.value() ? "chosen" : ""));
@@ -63,13 +66,21 @@ final class TuningSection {
         return new TextTable(List.of("variant", "value", variants.getFirst().objective(), "status", ""), rows);
     }
 
+    /**
+     * A searched value as the tables print it: 3 significant digits, plain ({@code 0.000548}, {@code 0.002}); the
+     * exact value is in tuning.json and in the trial's directory name.
+     */
+    static String searched(double value) {
+        return new BigDecimal(value).round(new MathContext(3)).stripTrailingZeros().toPlainString();
+    }
+
     private static TextTable chosen(List<TuningRecord.VariantTuning> variants) {
         List<List<String>> rows = new ArrayList<>();
         for (TuningRecord.VariantTuning variant : variants) {
             List<Double> values = variant.trials().stream().map(TuningRecord.Trial::value).toList();
             rows.add(List.of(variant.variant(), variant.option(),
-                    variant.chosen() == null ? "none (own options kept)" : String.valueOf(variant.chosen()),
-                    Collections.min(values) + " .. " + Collections.max(values),
+                    variant.chosen() == null ? "none (own options kept)" : searched(variant.chosen()),
+                    searched(Collections.min(values)) + " .. " + searched(Collections.max(values)),
                     variant.onEdge() ? "yes: widen the grid" : "no"));
         }
         return new TextTable(List.of("variant", "option", "chosen", "grid", "on the edge"), rows);

@@ -36,19 +36,19 @@ class TuningSectionTest {
         assertTrue(paragraphs.getFirst().startsWith("Before its seeds, each variant ran 3 trials of 10 steps (seed"
                 + " 1)"), paragraphs.getFirst());
         assertTrue(paragraphs.getFirst().contains("eval_loss at its last evaluation (lower is better)"));
-        assertEquals(List.of("soaa: the chosen lr 0.001 lies on the edge of its grid [1.0E-4, 0.001]: the grid was"
+        assertEquals(List.of("soaa: the chosen lr 0.001 lies on the edge of its grid [0.0001, 0.001]: the grid was"
                 + " too narrow: widen it."), paragraphs.subList(1, paragraphs.size()));
 
         List<ReportSection.Table> tables = section.parts().stream().filter(ReportSection.Table.class::isInstance)
                 .map(ReportSection.Table.class::cast).toList();
         TextTable trials = tables.get(0).table();
         assertEquals(6, trials.rows().size());
-        assertEquals(List.of("adamw", "lr = 3.0E-4", ReportFormat.number(1.5), "completed", "chosen"),
+        assertEquals(List.of("adamw", "lr = 0.0003", ReportFormat.number(1.5), "completed", "chosen"),
                 trials.rows().get(1));
-        assertEquals(List.of("soaa", "lr = 3.0E-4", ReportFormat.NONE, "failed", ""), trials.rows().get(4));
+        assertEquals(List.of("soaa", "lr = 0.0003", ReportFormat.NONE, "failed", ""), trials.rows().get(4));
         TextTable chosen = tables.get(1).table();
-        assertEquals(List.of("adamw", "lr", "3.0E-4", "1.0E-4 .. 0.001", "no"), chosen.rows().get(0));
-        assertEquals(List.of("soaa", "lr", "0.001", "1.0E-4 .. 0.001", "yes: widen the grid"), chosen.rows().get(1));
+        assertEquals(List.of("adamw", "lr", "0.0003", "0.0001 .. 0.001", "no"), chosen.rows().get(0));
+        assertEquals(List.of("soaa", "lr", "0.001", "0.0001 .. 0.001", "yes: widen the grid"), chosen.rows().get(1));
         assertEquals(List.of(TuningSection.SENSITIVITY_CHART),
                 section.charts().stream().map(ChartImage::fileName).toList());
     }

@@ -153,7 +153,7 @@ class AdamOptimizerTest {
         IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
                 () -> create("adam", Map.of("learning_rate", 0.1)));
         assertTrue(error.getMessage().contains("unknown option 'learning_rate'"), error.getMessage());
-        assertTrue(error.getMessage().contains("betas, eps, lr, weight_decay"), error.getMessage());
+        assertTrue(error.getMessage().contains("betas, engine_ops, eps, lr, weight_decay"), error.getMessage());
     }
 
     @Test
