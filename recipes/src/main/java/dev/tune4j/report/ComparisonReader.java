@@ -34,7 +34,8 @@ import java.util.stream.Stream;
  *       from {@code summary.json}, else the recipe's, else no target and no warm-up, and the machine's
  *       {@code cores} from {@code summary.json} (absent: the load is not checked against them).
  *   <li>The comparison's target loss is the recipe's {@code target_loss}, else that of the first run having one.
- *   <li>{@code lora} and {@code timing_disturbed} of a summary are false when absent.
+ *   <li>{@code lora} of a summary is false when absent. Whether a run's timing was disturbed is what its recomputed
+ *       statistics say ({@link RunStatistics#timingDisturbed()}), the same rule the runner applied when it wrote them.
  *   <li>The trivial baselines are those of the first run, in variant and seed order, whose {@code summary.json} has a
  *       non-empty {@value MetricKeys#BASELINES} object (every run of a comparison prepares the same data); none when
  *       no summary has them (runs written before baselines were recorded).
@@ -43,8 +44,6 @@ import java.util.stream.Stream;
  * </ul>
  */
 public final class ComparisonReader {
-    /** The summary key with which the runner flags a run whose timing the machine's load disturbed. */
-    static final String TIMING_DISTURBED = "timing_disturbed";
     private static final Pattern SEED_DIRECTORY = Pattern.compile("seed-(-?\\d+)");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
@@ -231,7 +230,7 @@ public final class ComparisonReader {
             MemoryBreakdown memory = statistics == null ? null : MemoryBreakdown.of(summary, metrics.trainSteps());
             return new RunFiles(new SeedRun(seed, status, divergedAt, text(summary, "error"),
                     text(summary, "optimizer"), trainable, metrics, statistics, flag(summaryFile, summary, "lora"),
-                    flag(summaryFile, summary, TIMING_DISTURBED), memory), targetLoss,
+                    statistics != null && statistics.timingDisturbed(), memory), targetLoss,
                     readBaselines(summaryFile, summary));
         }
     }

@@ -14,8 +14,8 @@ import dev.tune4j.runfiles.RunStatus;
  * @param metrics the parsed {@code metrics.jsonl}, or null for a failed run (its metrics are not read)
  * @param statistics statistics of the metrics, or null when there are no metrics or no training lines
  * @param lora whether the run trained LoRA adapters only ({@code lora} of {@code summary.json}; false when absent)
- * @param timingDisturbed whether the runner flagged the run's timing as disturbed by the machine's load
- *     ({@code timing_disturbed} of {@code summary.json}; false when absent): its times stay out of speed comparisons
+ * @param timingDisturbed whether the run's timing was disturbed by the machine's load, as its statistics say
+ *     ({@link RunStatistics#timingDisturbed()}; false without statistics): its times stay out of speed comparisons
  * @param memory where the run's peak memory went, recomputed from its metrics and the exact sizes of its
  *     {@code summary.json}; null when they are missing or the run has no training line
  */

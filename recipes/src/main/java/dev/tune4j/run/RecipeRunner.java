@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tune4j.data.batch.BatchOrder;
 import dev.tune4j.engine.ComputeDevice;
 import dev.tune4j.io.Spelled;
+import dev.tune4j.lora.LoraConfig;
 import dev.tune4j.metrics.ByteSize;
 import dev.tune4j.metrics.ProcessMemory;
 import dev.tune4j.metrics.ProcessorLoad;
@@ -144,7 +145,8 @@ public final class RecipeRunner {
             store.clear();
         }
         OutputFiles.writeAtomically(directory.resolve(MetricKeys.CONFIG_FILE), resolvedConfig);
-        RunCheckpoints checkpoints = new RunCheckpoints(store, data, variant.lora());
+        LoraConfig adapter = data.adapterConfig(variant);
+        RunCheckpoints checkpoints = new RunCheckpoints(store, data, adapter);
         TrainerState expected = new TrainerState(0, seed, 0, 0, 0, CheckpointManifest.sha256(resolvedConfig),
                 variant.optimizer(), TrainerState.RNG_SCHEME);
         long totalSteps = totalSteps(recipe, data.trainSize());
@@ -163,8 +165,7 @@ public final class RecipeRunner {
         long divergedAt = 0;
         String error = null;
         boolean buildingModel = true;
-        RunModelWriter saving = new RunModelWriter(recipe.save(), recipe.saveMerged(), data,
-                data.adapterConfig(variant), directory);
+        RunModelWriter saving = new RunModelWriter(recipe.save(), recipe.saveMerged(), data, adapter, directory);
         if (!control.resume()) {
             saving.deleteEarlierModels();
         }

@@ -2,6 +2,7 @@ package dev.tune4j.run;
 
 import ai.djl.nn.Block;
 import dev.tune4j.checkpoint.Checkpoint;
+import dev.tune4j.lora.LoraConfig;
 import dev.tune4j.lora.PeftAdapters;
 import dev.tune4j.model.ModelWeights;
 import dev.tune4j.optim.Optimizer;
@@ -35,24 +36,25 @@ final class RunCheckpoints {
 
     private final CheckpointStore store;
     private final TaskData data;
-    private final boolean lora;
+    private final LoraConfig adapter;
 
     /**
      * @param store the run's checkpoints
      * @param data the recipe's task and model
-     * @param lora whether the run trains a LoRA adapter (saved alone) rather than the whole model
+     * @param adapter the LoRA config of a run that trains an adapter (saved alone), or null when the run trains the
+     *     whole model ({@link TaskData#adapterConfig})
      */
-    RunCheckpoints(CheckpointStore store, TaskData data, boolean lora) {
+    RunCheckpoints(CheckpointStore store, TaskData data, LoraConfig adapter) {
         this.store = store;
         this.data = data;
-        this.lora = lora;
+        this.adapter = adapter;
     }
 
     /** Writes the checkpoint after {@code state.step()}; returns its directory. */
     Path save(Block model, Optimizer optimizer, TrainerState state) throws IOException {
         return store.write(state.step(), directory -> {
-            if (lora) {
-                PeftAdapters.save(model, data.adapterConfig(), directory.resolve(ADAPTER));
+            if (adapter != null) {
+                PeftAdapters.save(model, adapter, directory.resolve(ADAPTER));
             } else {
                 ModelWeights.save(model, data.model().config(), directory.resolve(MODEL));
             }
@@ -89,7 +91,7 @@ final class RunCheckpoints {
                     + state.optimizer() + "', RNG scheme '" + state.rngScheme() + "' do not match this run's (seed "
                     + expected.seed() + ", '" + expected.optimizer() + "', '" + expected.rngScheme() + "')");
         }
-        if (lora) {
+        if (adapter != null) {
             PeftAdapters.load(model, directory.resolve(ADAPTER));
         } else {
             try (Checkpoint weights = Checkpoint.open(directory.resolve(MODEL))) {

@@ -146,19 +146,6 @@ public final class TaskData {
         return variant.lora() ? task.adapterConfig(lora(recipe.lora())) : null;
     }
 
-    /**
-     * The LoRA settings of the recipe's LoRA variants as the model records them (with the base model's name and the
-     * task's PEFT task type), e.g. for {@link dev.tune4j.lora.PeftAdapters#save}.
-     *
-     * @throws IllegalStateException if the recipe has no {@code lora} block
-     */
-    public LoraConfig adapterConfig() {
-        if (recipe.lora() == null) {
-            throw new IllegalStateException("recipe '" + recipe.name() + "' has no lora block");
-        }
-        return lora(recipe.lora()).forModel(task.model().name(), task.task().peftTaskType());
-    }
-
     /** One micro-batch of training examples ({@link TrainingTask#microBatch}). */
     public TrainingTask.MicroBatch microBatch(Block model, int[] examples) {
         return task.microBatch(model, examples);

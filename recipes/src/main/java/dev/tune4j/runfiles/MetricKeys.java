@@ -139,7 +139,8 @@ public final class MetricKeys {
     public static final String LOAD_1M = "load_1m";
     /**
      * The machine's cores ({@code Runtime.availableProcessors()}) in {@value #SUMMARY_FILE}, beside the
-     * {@value #LOAD_1M} at the run's end: a mean load above the cores marks the run's timing as disturbed.
+     * {@value #LOAD_1M} at the run's end: a mean load more than half a core above the cores marks the run's timing as
+     * disturbed.
      */
     public static final String CORES = "cores";
     /** The trivial baselines of the run's task, by name, in {@value #SUMMARY_FILE}. */

@@ -179,7 +179,8 @@ class BadInputsEndToEndTest {
         CliRun compare = CliRun.of("compare", recipe.toString(), "output_dir=" + out);
         assertEquals(1, compare.exitCode(), compare.out());
         assertEquals("tune4j compare: no run completed: 1 of 1 runs did not finish (0 failed, 0 diverged, 1 refused"
-                + " as bad input); see each run's error in " + out.resolve("report.md") + "\n", compare.err());
+                + " as bad input, 0 interrupted); see each run's error in " + out.resolve("report.md") + "\n",
+                compare.err());
     }
 
     @Test

@@ -50,7 +50,8 @@ class ExactResumeTest {
     private static final Set<String> TIMINGS = Set.of(MetricKeys.ELAPSED_S, MetricKeys.STEP_MS, MetricKeys.FORWARD_MS,
             MetricKeys.BACKWARD_MS, MetricKeys.OPTIMIZER_MS, MetricKeys.TOKENS_PER_S, MetricKeys.RSS_BYTES,
             MetricKeys.PEAK_RSS_BYTES, MetricKeys.HEAP_USED_BYTES, MetricKeys.HEAP_COMMITTED_BYTES, MetricKeys.CPU_S,
-            MetricKeys.GPU_USED_BYTES, MetricKeys.LOAD_1M, MetricKeys.GALORE_REFRESH_MS);
+            MetricKeys.GPU_PROCESS_BYTES, MetricKeys.GPU_PROCESS_PEAK_BYTES, MetricKeys.GPU_DEVICE_USED_BYTES,
+            MetricKeys.LOAD_1M, MetricKeys.GALORE_REFRESH_MS);
     static final List<String> OPTIMIZER_IDS = List.of("adam", "adamw", "adam_engine", "adamw_engine", "soaa",
             "adam8bit", "adamw8bit", "galore", "galore_adamw", "galore_adam8bit", "galore_soaa");
 

@@ -124,8 +124,9 @@ class ConclusionTest {
      * variants, so steps cannot separate them (t = 0, p = 1). Seconds to target leave out the 2 warm-up steps. adamw
      * at 0.5 s/step: 4, 4.5, 5 s less 1 s = 3, 3.5, 4 (mean 3.5, std 0.5). soaa at 0.25 s/step: 2, 2.25 s less 0.5 s =
      * 1.5, 1.75 for seeds 1 and 2 (mean 1.625, std 0.1768); seed 3 ran at 2 s/step, 20 s less 4 s = 16 s, and its
-     * summary says timing_disturbed. Case "disturbed left out seconds_to_target": p = 0.0135, one pair so Holm leaves
-     * it. Kept in (case "disturbed kept seconds_to_target", p = 0.605), seed 3 would hide the difference.
+     * step times vary as a loaded machine's (timing disturbed). Case "disturbed left out seconds_to_target":
+     * p = 0.0135, one pair so Holm leaves it. Kept in (case "disturbed kept seconds_to_target", p = 0.605), seed 3
+     * would hide the difference.
      */
     @Test
     void aDisturbedRunIsLeftOutOfSpeedClaimsSayingSo() throws IOException {
@@ -148,7 +149,7 @@ class ConclusionTest {
         assertFalse(unflagged.contains("Left out"), unflagged);
     }
 
-    /** adamw without any timing_disturbed field (absent means false); soaa's seed 3 slow, flagged or not. */
+    /** adamw at steady step times; soaa's seed 3 slow, with its step times disturbed or steady. */
     private SyntheticRuns timing(String name, boolean flagSlowSeed) {
         SyntheticRuns runs = new SyntheticRuns(dir.resolve(name)).recipe(name, "timing", 5.0,
                 variants("adamw", "adamw", "soaa", "soaa"));
