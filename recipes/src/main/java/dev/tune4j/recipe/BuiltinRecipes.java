@@ -26,7 +26,7 @@ public final class BuiltinRecipes {
 
     /**
      * A built-in that is another built-in with overrides applied before the user's: the same variants, model and
-     * data, fewer seeds and steps and no tuning, for a first look in under 10 minutes on 2 cores.
+     * data, fewer seeds and steps and no tuning, for a first look.
      *
      * @param base the built-in it shortens
      * @param overrides {@code key=value} overrides, as on the command line
@@ -42,13 +42,12 @@ public final class BuiltinRecipes {
             "bert-spam-optimizers-quick", new Shortened("bert-spam-optimizers", List.of(
                     "name=bert-spam-optimizers-quick",
                     "description=bert-spam-optimizers for a first look (no tuning, 2 seeds of 30 steps, 300 held-out"
-                            + " e-mails; CPU, under 10 minutes)",
+                            + " e-mails; CPU, about 8 minutes)",
                     "tune=off", "seeds=[1, 2]", "steps=30", "schedule.warmup_steps=3", "eval_interval=15",
                     "data.train_examples=240", "data.eval_examples=300")),
             "llama-mobydick-optimizers-quick", new Shortened("llama-mobydick-optimizers", List.of(
                     "name=llama-mobydick-optimizers-quick",
-                    "description=llama-mobydick-optimizers for a first look (no tuning, 2 seeds of 40 steps; CPU,"
-                            + " under 10 minutes)",
+                    "description=llama-mobydick-optimizers for a first look (no tuning, 2 seeds of 40 steps; CPU)",
                     "tune=off", "seeds=[1, 2]", "steps=40", "schedule.warmup_steps=4", "eval_interval=20")));
 
     private BuiltinRecipes() {}
