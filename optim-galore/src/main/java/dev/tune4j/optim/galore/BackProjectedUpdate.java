@@ -15,9 +15,9 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The end of a GaLore step on a float32 CPU weight in one Vector API pass over its memory: {@code w ← w + α·U} with
  * U the back-projected update, then the decoupled weight decay {@code w ← w − d·w} with {@code d = lr·wd}, the last
- * two steps of the reference GaLore implementation (Zhao et al., 2024; docs/algorithms.md#galore-adamw-step).
- * The float operations and their order are those
- * of the engine calls it replaces ({@code U·α}, {@code w + ·}, {@code w·d}, {@code w − ·}, each rounded), so the
+ * two steps of the reference GaLore implementation's AdamW step (Zhao et al., 2024), which adds the scaled
+ * back-projected update first and applies the decay to the updated weight. The float operations and their order
+ * are those of the engine calls it replaces ({@code U·α}, {@code w + ·}, {@code w·d}, {@code w − ·}, each rounded), so the
  * result is theirs bit for bit; it saves the four passes over the weight and the temporary m×n tensor that the engine
  * calls make. Other weights (another dtype, or not in CPU memory) take the engine calls.
  */

@@ -14,7 +14,7 @@ import java.util.Map;
 
 /**
  * The low-rank basis of one m×n weight matrix, as in the reference GaLore implementation's {@code GaLoreProjector}
- * (Zhao et al., 2024; docs/algorithms.md#galore-projector): the top-r singular vectors of the gradient, recomputed at steps 1, T + 1, 2T + 1, ... The side
+ * (Zhao et al., 2024): the top-r singular vectors of the gradient, recomputed at steps 1, T + 1, 2T + 1, ... The side
  * (left, right or both) follows from the proj_type and the shape alone; it is never re-derived from tensor shapes,
  * which is ambiguous when the rank reaches a dimension.
  *

@@ -17,8 +17,8 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class SoaaKernels {
     /**
-     * 256-bit vectors: measured faster than 512-bit for this kind of streaming loop
-     * (docs/djl.md#java-kernels-against-engine-operations).
+     * 256-bit vectors: on the AVX-512 machines measured, 256-bit vectors ran the Adam streaming loop in 7.6 ms
+     * against 8.8-10.4 ms for 512-bit ones, so this kind of streaming loop caps the width at 256 bits.
      */
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED.length() > 8
             ? FloatVector.SPECIES_256 : FloatVector.SPECIES_PREFERRED;
