@@ -1,8 +1,6 @@
 package dev.tune4j.run;
 
 import ai.djl.nn.Block;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tune4j.io.Directories;
 import dev.tune4j.io.OutputFiles;
@@ -10,7 +8,8 @@ import dev.tune4j.lora.LoraConfig;
 import dev.tune4j.lora.PeftAdapters;
 import dev.tune4j.model.ModelWeights;
 import dev.tune4j.recipe.SaveMode;
-import dev.tune4j.runfiles.MetricKeys;
+import dev.tune4j.report.EvalPoint;
+import dev.tune4j.report.RunMetrics;
 import dev.tune4j.runfiles.RunLayout;
 import dev.tune4j.task.TrainingTask;
 import dev.tune4j.tokenizer.TokenizerDirectory;
@@ -75,14 +74,10 @@ final class RunModelWriter {
         if (mode != SaveMode.BEST || !Files.exists(metricsFile)) {
             return;
         }
-        ObjectMapper json = new ObjectMapper();
-        for (String text : Files.readAllLines(metricsFile)) {
-            JsonNode line = json.readTree(text);
-            JsonNode loss = line.get(TrainingTask.EVAL_LOSS);
-            if (MetricKeys.TYPE_EVAL.equals(line.path(MetricKeys.TYPE).asText()) && loss != null
-                    && loss.asDouble() < bestLoss) {
-                bestLoss = loss.asDouble();
-                savedStep = line.path(MetricKeys.STEP).asLong();
+        for (EvalPoint eval : RunMetrics.read(metricsFile).evalPoints()) {
+            if (eval.evalLoss() < bestLoss) {
+                bestLoss = eval.evalLoss();
+                savedStep = eval.step();
                 savedLoss = bestLoss;
             }
         }
