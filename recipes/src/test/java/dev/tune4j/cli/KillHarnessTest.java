@@ -12,16 +12,15 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * {@link KillHarness} on the project-made tiny BERT, both under the slow profile: the short form (one SIGTERM and one
- * SIGKILL during a checkpoint write of AdamW, 3 JVMs, about 13 s on 2 cores) and the long form (20 stops per
- * optimizer family). The short form does not fit the default suite's budget, which {@link ExactResumeTest} (the same
- * resume, in process, for every optimizer id) takes.
+ * {@link KillHarness} on the project-made tiny BERT. The short form runs in the default suite: one SIGTERM and one
+ * SIGKILL during a checkpoint write of AdamW, 3 JVMs, about 13 s on 2 cores. The long form (20 stops per optimizer
+ * family, about 10 minutes) runs under the slow profile; {@link ExactResumeTest} does the same resume, in process, for
+ * every optimizer id by default.
  */
 class KillHarnessTest {
     @TempDir
     Path work;
 
-    @Tag("slow")
     @Test
     void adamwStoppedBySigtermAndKilledDuringACheckpointWriteResumesToTheSameWeights()
             throws IOException, InterruptedException {

@@ -37,8 +37,11 @@ import org.junit.jupiter.api.io.TempDir;
  *       distribution);
  *   <li>SOAA's train lines carry its telemetry keys and AdamW's carry none;
  *   <li>each run's memory parts add up to its recorded peak RSS, the highest on its metrics lines;
- *   <li>the report has its tuning section; the second compare reuses every finished trial and runs none again.
+ *   <li>the report has its tuning section; the second compare ({@code --resume}, so its seeds' runs are kept too
+ *       and the check costs no training) reuses every finished trial and runs none again.
  * </ul>
+ * Trials are reused whether or not a compare resumes ({@link dev.tune4j.run.TuningRunner} decides before it starts
+ * one); without {@code --resume} the second compare would only train the four seed runs again.
  */
 class TuningEndToEndTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -89,7 +92,7 @@ class TuningEndToEndTest {
         for (Path summary : trialSummaries()) {
             trialSummariesAfterFirst.put(summary, Files.getLastModifiedTime(summary));
         }
-        second = CliRun.of("compare", recipe.toString(), "output_dir=" + runs);
+        second = CliRun.of("compare", recipe.toString(), "--resume", "output_dir=" + runs);
         System.out.println(second.out());
         System.err.println(second.err());
     }
@@ -287,6 +290,8 @@ class TuningEndToEndTest {
         assertEquals(4, second.out().lines().filter(line -> line.startsWith("tune4j: tuning ")
                 && line.contains(": finished earlier, reused (")).count(), second.out());
         assertEquals(0, first.out().lines().filter(line -> line.contains("reused")).count(), first.out());
+        assertEquals(4, second.out().lines().filter(line -> line.startsWith("tune4j: run ")
+                && line.contains(": completed earlier, kept (")).count(), second.out());
         for (Path summary : trialSummaries()) {
             assertEquals(trialSummariesAfterFirst.get(summary), Files.getLastModifiedTime(summary),
                     summary + " was not written again");
