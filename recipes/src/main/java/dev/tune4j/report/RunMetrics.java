@@ -96,7 +96,8 @@ public record RunMetrics(List<TrainStep> trainSteps, List<EvalPoint> evalPoints)
                         line.number(MetricKeys.STEP_MS), line.count(MetricKeys.OPTIMIZER_STATE_BYTES),
                         line.count(MetricKeys.PEAK_RSS_BYTES), line.optionalCount(MetricKeys.RSS_BYTES),
                         line.optionalCount(MetricKeys.HEAP_USED_BYTES),
-                        line.optionalCount(MetricKeys.HEAP_COMMITTED_BYTES));
+                        line.optionalCount(MetricKeys.HEAP_COMMITTED_BYTES),
+                        line.optionalNumber(MetricKeys.OTHER_CPU_MS));
                 line.requireAfter(step.step(), train.isEmpty() ? 0 : train.getLast().step());
                 train.add(step);
             } else if (MetricKeys.TYPE_EVAL.equals(type)) {
@@ -166,6 +167,11 @@ public record RunMetrics(List<TrainStep> trainSteps, List<EvalPoint> evalPoints)
         /** A whole number the line may leave out (the memory fields of the breakdown); null when absent. */
         Long optionalCount(String key) throws MetricsFormatException {
             return node.has(key) ? count(key) : null;
+        }
+
+        /** {@code key}'s finite number when the line has it (of any sign), else null. */
+        Double optionalNumber(String key) throws MetricsFormatException {
+            return node.has(key) ? number(key) : null;
         }
 
         int integer(String key) throws MetricsFormatException {

@@ -39,14 +39,18 @@ import java.util.Map;
  * @param medianStepMillis {@code median_step_ms}: the median {@code step_ms} over the same lines as
  *     {@code tokens_per_s}
  * @param stepTimeCv {@code step_time_cv}: coefficient of variation of {@code step_ms} over those lines, population
- *     standard deviation (ddof 0) over the mean; 0 for one line
+ *     standard deviation (ddof 0) over the mean; 0 for one line. Shown, not a test of disturbance: a quiet machine
+ *     gives CVs near 1 on the tiny Llama, whose steps are now and then slowed tenfold by the allocator's page faults
+ * @param otherCores {@code other_cores}: the cores other processes kept busy on average during those steps, the sum
+ *     of their {@code other_cpu_ms} over the sum of their {@code step_ms}; null when a line lacks it
  * @param meanLoad1m {@code mean_load_1m}: the mean {@code load_1m} of the evaluation lines that have one; null
  *     when none has
  * @param cores {@code cores}: the machine's cores as the run's {@code summary.json} records them; null when unknown
- * @param timingDisturbed {@code timing_disturbed}: the machine's load decided this run's times, so they should not
- *     decide a speed comparison: {@code step_time_cv} above {@value #MAX_STEP_TIME_CV}, or {@code mean_load_1m}
- *     above {@code cores} + {@value #OWN_LOAD_MARGIN} (the run's own threads count in the load: on a quiet machine
- *     it sits near the cores, so only runnable tasks beyond them, on average at the evaluations, disturb)
+ * @param timingDisturbed {@code timing_disturbed}: other work on the machine shared the cores while this run was timed,
+ *     so its times should not decide a speed comparison: {@code other_cores} above {@value #MAX_OTHER_CORES}, or
+ *     {@code mean_load_1m} above {@code cores} + {@value #OWN_LOAD_MARGIN} (the run's own threads count in the load:
+ *     on a quiet machine it sits near the cores, so only runnable tasks beyond them, on average at the evaluations,
+ *     disturb)
  * @param peakRssBytes {@code peak_rss_bytes}: the largest {@code peak_rss_bytes} of the training lines
  * @param optimizerStateBytes {@code optimizer_state_bytes}: the largest {@code optimizer_state_bytes} of the
  *     training lines
@@ -54,8 +58,8 @@ import java.util.Map;
  */
 @JsonPropertyOrder({"steps_completed", "final_loss", "stability", "final_eval_loss", "final_eval_metrics",
         "steps_to_target", "seconds_to_target", "seconds_to_target_at_median_step", "tokens_per_s", "median_step_ms",
-        "step_time_cv", "mean_load_1m", "cores", "timing_disturbed", "peak_rss_bytes", "optimizer_state_bytes",
-        "train_seconds"})
+        "step_time_cv", "other_cores", "mean_load_1m", "cores", "timing_disturbed", "peak_rss_bytes",
+        "optimizer_state_bytes", "train_seconds"})
 public record RunStatistics(
         @JsonProperty("steps_completed") int stepsCompleted,
         @JsonProperty("final_loss") double finalLoss,
@@ -68,6 +72,7 @@ public record RunStatistics(
         @JsonProperty("tokens_per_s") double tokensPerSecond,
         @JsonProperty("median_step_ms") double medianStepMillis,
         @JsonProperty("step_time_cv") double stepTimeCv,
+        @JsonProperty("other_cores") Double otherCores,
         @JsonProperty("mean_load_1m") Double meanLoad1m,
         @JsonProperty("cores") Integer cores,
         @JsonProperty("timing_disturbed") boolean timingDisturbed,
@@ -78,12 +83,11 @@ public record RunStatistics(
     /** Training lines the trailing mean for {@code steps_to_target} covers. */
     public static final int TARGET_TRAILING_STEPS = 5;
     /**
-     * Above this step-time coefficient of variation a run's timing counts as disturbed. Quiet runs vary on their
-     * own: bert-spam-optimizers' 15 runs on an otherwise idle 2-core machine (2026-12-06) had CVs of 0.22 to 0.47
-     * (GaLore's periodic subspace refresh the highest), so 0.25 flagged 10 of them; a step time that doubles on a
-     * quarter of the steps gives about 0.4, one that quadruples on a quarter about 0.74.
+     * Above this many cores kept busy by other processes on average over the timed steps, a run's timing counts as
+     * disturbed. Measured on an otherwise idle 2-core machine (2026-12-06): 0.0x over llama-mobydick-optimizers' runs
+     * (the machine's own daemons and the waiting compare process); a second process spinning one thread adds 1.
      */
-    public static final double MAX_STEP_TIME_CV = 0.5;
+    public static final double MAX_OTHER_CORES = 0.25;
     /**
      * How far above the cores the mean 1-minute load may sit before the run's timing counts as disturbed: the run's
      * own threads make up the load of a quiet machine (1.75 to 2.13 on 2 cores in those 15 runs), a second busy
@@ -165,11 +169,13 @@ public record RunStatistics(
             squaredDeviations += (millis - meanStepMillis) * (millis - meanStepMillis);
         }
         double stepTimeCv = Math.sqrt(squaredDeviations / stepMillis.length) / meanStepMillis;
+        Double otherCores = measured.stream().allMatch(step -> step.otherCpuMillis() != null)
+                ? measured.stream().mapToDouble(TrainStep::otherCpuMillis).sum() / (seconds * 1000.0) : null;
         double[] loads = metrics.evalPoints().stream().map(EvalPoint::load1m).filter(load -> load != null)
                 .mapToDouble(Double::doubleValue).toArray();
         Double meanLoad = loads.length == 0 ? null : Arrays.stream(loads).average().orElseThrow();
-        boolean disturbed = stepTimeCv > MAX_STEP_TIME_CV || (meanLoad != null && cores != null
-                && meanLoad > cores + OWN_LOAD_MARGIN);
+        boolean disturbed = (otherCores != null && otherCores > MAX_OTHER_CORES)
+                || (meanLoad != null && cores != null && meanLoad > cores + OWN_LOAD_MARGIN);
 
         EvalPoint lastEval = metrics.evalPoints().isEmpty() ? null : metrics.evalPoints().getLast();
         return new RunStatistics(
@@ -184,6 +190,7 @@ public record RunStatistics(
                 tokens / seconds,
                 medianStepMillis,
                 stepTimeCv,
+                otherCores,
                 meanLoad,
                 cores,
                 disturbed,

@@ -14,6 +14,7 @@ package dev.tune4j.report;
  * @param rssBytes resident set size after the step, or null when the line has none
  * @param heapUsedBytes JVM heap used after the step, or null when the line has none
  * @param heapCommittedBytes JVM heap committed after the step, or null when the line has none (older files)
+ * @param otherCpuMillis CPU milliseconds other processes took during the step, or null when the line has none
  */
 public record TrainStep(
         int step,
@@ -25,11 +26,13 @@ public record TrainStep(
         long peakRssBytes,
         Long rssBytes,
         Long heapUsedBytes,
-        Long heapCommittedBytes) {
+        Long heapCommittedBytes,
+        Double otherCpuMillis) {
 
     /** A line without the memory fields that only the breakdown reads. */
     public TrainStep(int step, double loss, long tokens, double elapsedSeconds, double stepMillis,
             long optimizerStateBytes, long peakRssBytes) {
-        this(step, loss, tokens, elapsedSeconds, stepMillis, optimizerStateBytes, peakRssBytes, null, null, null);
+        this(step, loss, tokens, elapsedSeconds, stepMillis, optimizerStateBytes, peakRssBytes, null, null, null,
+                null);
     }
 }

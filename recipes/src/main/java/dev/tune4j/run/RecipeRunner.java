@@ -10,6 +10,7 @@ import dev.tune4j.engine.ComputeDevice;
 import dev.tune4j.io.Spelled;
 import dev.tune4j.lora.LoraConfig;
 import dev.tune4j.metrics.ByteSize;
+import dev.tune4j.metrics.OtherProcessesCpu;
 import dev.tune4j.metrics.ProcessMemory;
 import dev.tune4j.metrics.ProcessorLoad;
 import dev.tune4j.nn.ParameterNames;
@@ -35,6 +36,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.function.Function;
 
 /**
@@ -202,6 +204,7 @@ public final class RecipeRunner {
                     if (resumed.isPresent()) {
                         saving.resumedAfter(directory.resolve(MetricKeys.METRICS_FILE));
                     }
+                    OtherProcessesCpu otherCpu = new OtherProcessesCpu();
                     for (long s = start; s < totalSteps; s++) {
                         if (signal.requested() || (s > start && control.stopAfterStep().test(s))) {
                             status = RunStatus.INTERRUPTED;
@@ -215,6 +218,7 @@ public final class RecipeRunner {
                         Engine.getInstance().setRandomSeed(TrainerState.stepSeed(seed, s)); // dropout: see TrainerState
                         optimizer.setLearningRateScale(schedule.factor((int) s));
                         double lr = optimizer.learningRate();
+                        otherCpu.start();
                         long stepStart = System.nanoTime();
                         List<Function<NDManager, ai.djl.ndarray.NDArray>> microBatches = new ArrayList<>(accumulation);
                         long tokens = 0;
@@ -235,6 +239,7 @@ public final class RecipeRunner {
                             break;
                         }
                         long stepNanos = System.nanoTime() - stepStart;
+                        OptionalDouble othersSeconds = otherCpu.stop();
                         trainNanos += stepNanos;
                         completed = s + 1;
                         if (completed == start + 1) { // libtorch allocates the gradients in the first backward pass
@@ -243,6 +248,7 @@ public final class RecipeRunner {
                         double tokensPerSecond = tokens / (stepNanos / 1e9);
                         ObjectNode line = trainLine(metrics, completed, result, lr, tokens, trainNanos, stepNanos,
                                 tokensPerSecond, optimizer.stateBytes(), gpuMemory);
+                        othersSeconds.ifPresent(seconds -> line.put(MetricKeys.OTHER_CPU_MS, seconds * 1000));
                         MetricsLog.putFinite(line, MetricKeys.OPTIMIZER_PREFIX, optimizer.telemetry());
                         metrics.write(line);
                         progress.step(completed, result.loss(), tokensPerSecond);

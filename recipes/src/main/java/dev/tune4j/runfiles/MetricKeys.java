@@ -133,6 +133,12 @@ public final class MetricKeys {
     /** CPU seconds the run's process has used so far (all threads), on training lines. */
     public static final String CPU_S = "cpu_s";
     /**
+     * CPU milliseconds that other processes took during this step ({@code OtherProcessesCpu}: the machine's busy time
+     * minus this process's, to about 10 ms per core), on training lines where the machine says; more than a quarter
+     * of a core on average over the timed steps marks the run's timing as disturbed.
+     */
+    public static final String OTHER_CPU_MS = "other_cpu_ms";
+    /**
      * The machine's 1-minute load average ({@code /proc/loadavg}) after the evaluation, on evaluation lines; also in
      * {@value #SUMMARY_FILE} at the run's end.
      */

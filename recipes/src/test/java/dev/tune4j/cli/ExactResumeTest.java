@@ -51,7 +51,7 @@ class ExactResumeTest {
             MetricKeys.BACKWARD_MS, MetricKeys.OPTIMIZER_MS, MetricKeys.TOKENS_PER_S, MetricKeys.RSS_BYTES,
             MetricKeys.PEAK_RSS_BYTES, MetricKeys.HEAP_USED_BYTES, MetricKeys.HEAP_COMMITTED_BYTES, MetricKeys.CPU_S,
             MetricKeys.GPU_PROCESS_BYTES, MetricKeys.GPU_PROCESS_PEAK_BYTES, MetricKeys.GPU_DEVICE_USED_BYTES,
-            MetricKeys.LOAD_1M, MetricKeys.GALORE_REFRESH_MS);
+            MetricKeys.LOAD_1M, MetricKeys.GALORE_REFRESH_MS, MetricKeys.OTHER_CPU_MS);
     static final List<String> OPTIMIZER_IDS = List.of("adam", "adamw", "adam_engine", "adamw_engine", "soaa",
             "adam8bit", "adamw8bit", "galore", "galore_adamw", "galore_adam8bit", "galore_soaa");
 

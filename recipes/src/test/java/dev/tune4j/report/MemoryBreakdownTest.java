@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 /** The breakdown's arithmetic on hand-made training lines; every expected value is worked out by hand below. */
 class MemoryBreakdownTest {
     private static TrainStep line(int step, long state, long peak, Long rss, Long heapUsed, Long heapCommitted) {
-        return new TrainStep(step, 1.0, 10, step, 100, state, peak, rss, heapUsed, heapCommitted);
+        return new TrainStep(step, 1.0, 10, step, 100, state, peak, rss, heapUsed, heapCommitted, null);
     }
 
     /**

@@ -107,10 +107,11 @@ public final class SyntheticRuns {
             line.put("grad_norm", 1.25);
             line.put("tokens", TOKENS_PER_STEP);
             line.put("elapsed_s", step * run.secondsPerStep);
-            // a disturbed run's steps vary as on a loaded machine: every 4th takes 4x as long (step-time CV 0.74);
-            // elapsed_s, and so the seconds to target, follow secondsPerStep either way
-            boolean slowStep = Boolean.TRUE.equals(run.timingDisturbed) && step % 4 == 0;
-            line.put("step_ms", 1000 * run.secondsPerStep * (slowStep ? 4 : 1));
+            line.put("step_ms", 1000 * run.secondsPerStep);
+            // a disturbed run shared its cores: another process kept one core busy through every step (other_cores
+            // 1.0); a quiet one saw the machine's daemons take 5 ms of CPU per second of step (0.005)
+            boolean shared = Boolean.TRUE.equals(run.timingDisturbed);
+            line.put("other_cpu_ms", 1000 * run.secondsPerStep * (shared ? 1.0 : 0.005));
             line.put("tokens_per_s", TOKENS_PER_STEP / run.secondsPerStep);
             line.put("optimizer_state_bytes", step == 1 ? 0 : run.optimizerStateBytes);
             line.put("rss_bytes", run.peakRssBytes - MIB);
@@ -241,8 +242,9 @@ public final class SyntheticRuns {
         }
 
         /**
-         * With {@code true}, the run's step times vary as a loaded machine's do (every 4th step 4x as long), so that
-         * its recomputed statistics flag its timing as disturbed ({@link RunStatistics#MAX_STEP_TIME_CV}).
+         * With {@code true}, another process kept a core busy through every step of the run ({@code other_cpu_ms}
+         * equal to {@code step_ms}), so that its recomputed statistics flag its timing as disturbed
+         * ({@link RunStatistics#MAX_OTHER_CORES}).
          */
         public Run timingDisturbed(boolean disturbed) {
             timingDisturbed = disturbed;

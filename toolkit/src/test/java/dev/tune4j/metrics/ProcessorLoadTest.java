@@ -23,6 +23,29 @@ class ProcessorLoadTest {
     }
 
     @Test
+    void busySecondsAreTheNonIdleTicksOfTheAggregateLine() {
+        // a line in the kernel's format, written by hand: user 1000, nice 20, system 300, idle 9000, iowait 55,
+        // irq 5, softirq 25, steal 50, guest 7 (already in user), guest_nice 0 -> 1400 busy ticks = 14.0 s
+        assertEquals(OptionalDouble.of(14.0),
+                ProcessorLoad.parseBusyCpuSeconds("cpu  1000 20 300 9000 55 5 25 50 7 0"));
+        assertTrue(ProcessorLoad.parseBusyCpuSeconds("cpu0 1000 20 300 9000 55 5 25 50 7 0").isEmpty(), "one core");
+        assertTrue(ProcessorLoad.parseBusyCpuSeconds("cpu  1000 20 300").isEmpty(), "too short");
+        assertTrue(ProcessorLoad.parseBusyCpuSeconds("cpu  1000 x 300 9000 55 5 25 50 7 0").isEmpty());
+    }
+
+    @Test
+    void theMachineCountsThisThreadsWork() {
+        double before = ProcessorLoad.machineBusyCpuSeconds().orElseThrow();
+        long sink = 0;
+        long end = System.nanoTime() + 300_000_000L; // 0.3 s of busy work on this thread
+        while (System.nanoTime() < end) {
+            sink += Long.numberOfTrailingZeros(sink + end);
+        }
+        double after = ProcessorLoad.machineBusyCpuSeconds().orElseThrow();
+        assertTrue(after - before >= 0.2, "machine busy seconds " + before + " -> " + after + " (" + sink + ")");
+    }
+
+    @Test
     void cpuTimeGrowsWhileThisThreadWorks() {
         double before = ProcessorLoad.processCpuSeconds().orElseThrow();
         long sink = 0;
