@@ -84,8 +84,11 @@ public record RunStatistics(
     public static final int TARGET_TRAILING_STEPS = 5;
     /**
      * Above this many cores kept busy by other processes on average over the timed steps, a run's timing counts as
-     * disturbed. Measured on an otherwise idle 2-core machine (2026-12-06): 0.0x over llama-mobydick-optimizers' runs
-     * (the machine's own daemons and the waiting compare process); a second process spinning one thread adds 1.
+     * disturbed. Measured on a 2-core machine (2026-12-06, llama-mobydick-optimizers-quick cut to AdamW, SOAA and 8-bit
+     * AdamW, 2 seeds): 0.038 to 0.047 in the three runs of seed 1, with nothing else running (the machine's daemons
+     * and the waiting compare process), and 0.82 to 0.84 in the three runs of seed 2, with one shell loop spinning
+     * beside them. Those three had mean loads of 2.34 to 2.75 (the load rule alone missed the first) and step-time
+     * CVs of 0.45 to 0.60, below the quiet runs' 0.37 to 1.10.
      */
     public static final double MAX_OTHER_CORES = 0.25;
     /**
