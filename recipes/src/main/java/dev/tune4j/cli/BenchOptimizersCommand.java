@@ -1,6 +1,7 @@
 package dev.tune4j.cli;
 
 import dev.tune4j.engine.EngineSetup;
+import dev.tune4j.optim.KernelThreads;
 import dev.tune4j.optim.Optimizers;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -21,7 +22,8 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = {
             "Time one optimizer step (median over --steps after --warmup) of every registered optimizer on float32"
-                    + " CPU tensors of --params parameters, and a Vector API triad a = b + s*c over the same memory.",
+                    + " CPU tensors of --params parameters, and a Vector API triad a = b + s*c over the same memory on"
+                    + " --threads threads and on one.",
             "GB/s counts the bytes a rule must move per parameter: read θ and g, write θ, zero g (16 B) plus reading"
                     + " and writing its state (2 x state bytes); Adam: 16 + 2 x 8 = 32 B. The triad moves 12 B."
         })
@@ -41,6 +43,11 @@ final class BenchOptimizersCommand implements Callable<Integer> {
             description = "Untimed steps before timing (default: ${DEFAULT-VALUE}).")
     private int warmup;
 
+    @Option(names = "--threads", paramLabel = "T",
+            description = "Threads of the Java kernels and of libtorch's operators (default: the available"
+                    + " processors, ${DEFAULT-VALUE}).")
+    private int threads = Runtime.getRuntime().availableProcessors();
+
     @Option(names = "--optimizers", split = ",", paramLabel = "ID",
             description = "Only these optimizer ids (default: every registered one).")
     private List<String> only = new ArrayList<>();
@@ -49,6 +56,9 @@ final class BenchOptimizersCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (threads < 1) {
+            throw new ParameterException(spec.commandLine(), "--threads must be at least 1, got " + threads);
+        }
         if (steps < 1 || warmup < 0) {
             throw new ParameterException(spec.commandLine(), "--steps must be at least 1 and --warmup at least 0, got "
                     + steps + " and " + warmup);
@@ -69,6 +79,9 @@ final class BenchOptimizersCommand implements Callable<Integer> {
             }
             ids = List.copyOf(only);
         }
+        KernelThreads.setThreads(threads);
+        // read by DJL's PyTorch engine when it starts (libtorch's intra-op threads: the engine-op and matmul paths)
+        System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
         EngineSetup.configure().forEach(warning -> err.println("tune4j bench: warning: " + warning));
         err.flush();
         OptimizerBenchmark benchmark = new OptimizerBenchmark(ids, steps, warmup, err);
@@ -76,7 +89,7 @@ final class BenchOptimizersCommand implements Callable<Integer> {
         for (long count : parameterCounts) {
             rows.addAll(benchmark.run(Math.toIntExact(count)));
         }
-        OptimizerBenchmark.printTable(rows, steps, out);
+        OptimizerBenchmark.printTable(rows, steps, threads, out);
         out.flush();
         return Tune4jCommand.EXIT_OK;
     }

@@ -3,11 +3,13 @@ package dev.tune4j.cli;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.tune4j.optim.KernelThreads;
 import dev.tune4j.optim.Optimizer;
 import dev.tune4j.optim.OptimizerSettings;
 import dev.tune4j.optim.Optimizers;
 import dev.tune4j.optim.TensorMemory;
 import dev.tune4j.optim.TrainableParameter;
+import dev.tune4j.optim.adam.FusedAdamKernel;
 import java.io.PrintWriter;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -24,7 +26,8 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Times one optimizer step per registered optimizer on one float32 CPU parameter of a given size, with default
- * options, and a triad {@code a = b + s·c} over the same weight and gradient memory as a bandwidth reference.
+ * options, and a triad {@code a = b + s·c} over the same weight and gradient memory as a bandwidth reference, on the
+ * kernel threads ({@link KernelThreads}) and on one thread.
  *
  * <p>The parameter is one tensor of shape {@code [N/1000, 1000]} when 1000 divides N (so matrix optimizers see a
  * matrix), else {@code [N]}. Before every step (untimed) the weight is left as the previous step made it and the
@@ -32,10 +35,12 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code 1/step}.
  */
 final class OptimizerBenchmark {
-    /** The id every row is compared to. */
-    static final String REFERENCE_ID = "adamw_engine";
-    /** The id of the bandwidth row. */
+    /** The id every row is compared to: AdamW's Java kernel. */
+    static final String REFERENCE_ID = "adamw";
+    /** The id of the bandwidth row on the kernel threads. */
     static final String TRIAD_ID = "triad";
+    /** The id of the bandwidth row on one thread. */
+    static final String SINGLE_THREAD_TRIAD_ID = "triad_1thread";
 
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
@@ -57,12 +62,14 @@ final class OptimizerBenchmark {
      *
      * @param parameters parameter count
      * @param id optimizer id or {@value #TRIAD_ID}
-     * @param millisPerStep median milliseconds per step, NaN if it failed
+     * @param millisPerStep median milliseconds per step, NaN if it failed (GaLore: the steady step, without the
+     *     basis refresh)
+     * @param refreshMillis GaLore: the first step's time above the steady step (the basis refresh); NaN otherwise
      * @param bytesPerParameter bytes the rule must move per parameter per step (the byte model)
      * @param stateBytesPerParameter optimizer state per parameter after the steps, NaN for the triad
      * @param failure why it failed, empty if it did not
      */
-    record Row(long parameters, String id, double millisPerStep, double bytesPerParameter,
+    record Row(long parameters, String id, double millisPerStep, double refreshMillis, double bytesPerParameter,
             double stateBytesPerParameter, String failure) {
         Row {
             Objects.requireNonNull(id, "id");
@@ -97,8 +104,11 @@ final class OptimizerBenchmark {
                 rows.add(measure(id, parameter, TensorMemory.of(pattern)));
             }
             try (NDArray scratch = manager.zeros(shape)) {
-                rows.add(measureTriad(TensorMemory.of(scratch), TensorMemory.of(weight), TensorMemory.of(gradient),
-                        parameters));
+                MemorySegment a = TensorMemory.of(scratch);
+                MemorySegment b = TensorMemory.of(weight);
+                MemorySegment c = TensorMemory.of(gradient);
+                rows.add(measureTriad(TRIAD_ID, () -> triadInChunks(a, b, c, 0.5f), parameters));
+                rows.add(measureTriad(SINGLE_THREAD_TRIAD_ID, () -> triad(a, b, c, 0.5f), parameters));
             }
         }
         return rows;
@@ -112,7 +122,7 @@ final class OptimizerBenchmark {
         double[] millis = new double[steps];
         boolean galore = id.startsWith("galore");
         // GaLore: a randomized basis (exact SVD of a 10M-element matrix takes minutes in EJML), refreshed only at
-        // step 1; the first step's extra time is the refresh, amortised over GALORE_GAP steps in ms/step
+        // step 1; the first step's extra time is the refresh, reported apart from the steady step
         Map<String, Object> options = galore ? Map.of("svd", "randomized", "update_proj_gap", GALORE_GAP) : Map.of();
         double firstStepMillis = 0;
         try (Optimizer optimizer = Optimizers.create(id, OptimizerSettings.of(options, warmup + steps))) {
@@ -130,13 +140,11 @@ final class OptimizerBenchmark {
             }
             double statePerParameter = (double) optimizer.stateBytes() / count;
             double steady = median(millis);
-            double refresh = galore ? Math.max(0, firstStepMillis - steady) : 0;
-            double perStep = steady + refresh / GALORE_GAP;
-            Row row = new Row(count, id, perStep, 16 + 2 * statePerParameter, statePerParameter, "");
+            double refresh = galore ? Math.max(0, firstStepMillis - steady) : Double.NaN;
+            Row row = new Row(count, id, steady, refresh, 16 + 2 * statePerParameter, statePerParameter, "");
             progress.printf("tune4j bench: %,d params  %-14s %9.2f ms/step  %6.1f GB/s%s%n", count, id,
                     row.millisPerStep(), row.gigabytesPerSecond(), galore ? String.format(
-                            "  (steady %.2f ms + basis refresh %.0f ms / %d steps)", steady, refresh, GALORE_GAP)
-                            : "");
+                            "  (steady step; basis refresh %.0f ms, every %d steps)", refresh, GALORE_GAP) : "");
             progress.flush();
             return row;
         } catch (RuntimeException e) {
@@ -144,32 +152,43 @@ final class OptimizerBenchmark {
                     .orElse("");
             progress.printf("tune4j bench: %,d params  %-14s failed: %s%n", count, id, why);
             progress.flush();
-            return new Row(count, id, Double.NaN, Double.NaN, Double.NaN, why);
+            return new Row(count, id, Double.NaN, Double.NaN, Double.NaN, Double.NaN, why);
         }
     }
 
-    private Row measureTriad(MemorySegment a, MemorySegment b, MemorySegment c, long count) {
+    private Row measureTriad(String id, Runnable triad, long count) {
         double[] millis = new double[steps];
         for (int step = 0; step < warmup + steps; step++) {
             long start = System.nanoTime();
-            triad(a, b, c, 0.5f);
+            triad.run();
             long elapsed = System.nanoTime() - start;
             if (step >= warmup) {
                 millis[step - warmup] = elapsed / 1e6;
             }
         }
-        Row row = new Row(count, TRIAD_ID, median(millis), TRIAD_BYTES_PER_ELEMENT, Double.NaN, "");
-        progress.printf("tune4j bench: %,d params  %-14s %9.2f ms/step  %6.1f GB/s%n", count, TRIAD_ID,
+        Row row = new Row(count, id, median(millis), Double.NaN, TRIAD_BYTES_PER_ELEMENT, Double.NaN, "");
+        progress.printf("tune4j bench: %,d params  %-14s %9.2f ms/step  %6.1f GB/s%n", count, id,
                 row.millisPerStep(), row.gigabytesPerSecond());
         progress.flush();
         return row;
     }
 
-    /** {@code a = b + s·c} over float32 segments of equal size, Vector API with a scalar tail. */
+    /** {@link #triad} split into the chunks of the Adam kernel, on the kernel threads. */
+    static void triadInChunks(MemorySegment a, MemorySegment b, MemorySegment c, float s) {
+        KernelThreads.forEachChunk(a.byteSize() / Float.BYTES, FusedAdamKernel.CHUNK_ELEMENTS,
+                (chunk, from, to) -> triad(a, b, c, s, from, to));
+    }
+
+    /** {@code a = b + s·c} over float32 segments of equal size, Vector API with a scalar tail, on this thread. */
     static void triad(MemorySegment a, MemorySegment b, MemorySegment c, float s) {
-        long count = a.byteSize() / Float.BYTES;
-        long vectorEnd = count / SPECIES.length() * SPECIES.length();
-        long i = 0;
+        triad(a, b, c, s, 0, a.byteSize() / Float.BYTES);
+    }
+
+    /** {@code a = b + s·c} over elements {@code [from, to)}. */
+    private static void triad(MemorySegment a, MemorySegment b, MemorySegment c, float s, long from, long to) {
+        long count = to;
+        long vectorEnd = from + (to - from) / SPECIES.length() * SPECIES.length();
+        long i = from;
         for (; i < vectorEnd; i += SPECIES.length()) {
             long offset = i * Float.BYTES;
             FloatVector vc = FloatVector.fromMemorySegment(SPECIES, c, offset, ORDER);
@@ -212,28 +231,44 @@ final class OptimizerBenchmark {
         return sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
     }
 
-    /** Prints the table: one row per size and id, with the byte model and the time relative to adamw_engine. */
-    static void printTable(List<Row> rows, int steps, PrintWriter out) {
-        out.printf("%-13s %-14s %10s %8s %8s %10s %8s%n", "params", "optimizer", "ms/step", "B/param", "GB/s",
-                "time/" + REFERENCE_ID, "state B/param");
+    /**
+     * Prints the table: one row per size and id, with the byte model, the time relative to {@value #REFERENCE_ID}
+     * and, per size, AdamW's bandwidth over the triad's on the kernel threads.
+     */
+    static void printTable(List<Row> rows, int steps, int threads, PrintWriter out) {
+        out.printf("%-13s %-14s %10s %10s %8s %8s %10s %8s%n", "params", "optimizer", "ms/step", "refresh ms",
+                "B/param", "GB/s", "time/" + REFERENCE_ID, "state B/param");
         for (Row row : rows) {
-            double reference = rows.stream()
-                    .filter(other -> other.parameters() == row.parameters() && other.id().equals(REFERENCE_ID))
-                    .mapToDouble(Row::millisPerStep).findFirst().orElse(Double.NaN);
+            double reference = find(rows, row.parameters(), REFERENCE_ID).millisPerStep();
             if (!row.failure().isEmpty()) {
                 out.printf("%,13d %-14s failed: %s%n", row.parameters(), row.id(), row.failure());
                 continue;
             }
-            out.printf("%,13d %-14s %10.2f %8.0f %8.1f %10s %8s%n", row.parameters(), row.id(), row.millisPerStep(),
+            out.printf("%,13d %-14s %10.2f %10s %8.0f %8.1f %10s %8s%n", row.parameters(), row.id(),
+                    row.millisPerStep(), Double.isNaN(row.refreshMillis()) ? "-"
+                            : String.format("%.0f", row.refreshMillis()),
                     row.bytesPerParameter(), row.gigabytesPerSecond(),
                     Double.isNaN(reference) ? "-" : String.format("%.3f", row.millisPerStep() / reference),
                     Double.isNaN(row.stateBytesPerParameter()) ? "-"
                             : String.format("%.2f", row.stateBytesPerParameter()));
         }
-        out.printf("ms/step: median of %d steps. B/param: bytes the rule must move per parameter per step:"
-                + " optimizers 16 + 2 x state (read θ, g; write θ; zero g; read and write state; Adam = 32),"
-                + " triad 12 (read b, c; write a). GB/s = B/param x params / time. GaLore rows: randomized basis,"
-                + " ms/step = steady step + first-step refresh time / %d (update_proj_gap); their GB/s uses the"
-                + " same byte model and is only indicative.%n", steps, GALORE_GAP);
+        rows.stream().map(Row::parameters).distinct().forEach(parameters -> {
+            double ratio = find(rows, parameters, REFERENCE_ID).gigabytesPerSecond()
+                    / find(rows, parameters, TRIAD_ID).gigabytesPerSecond();
+            out.printf("%,13d params: %s bandwidth / %d-thread triad bandwidth = %.2f%n", parameters, REFERENCE_ID,
+                    threads, ratio);
+        });
+        out.printf("ms/step: median of %d steps, %d kernel thread(s). B/param: bytes the rule must move per parameter"
+                + " per step: optimizers 16 + 2 x state (read θ, g; write θ; zero g; read and write state; Adam = 32),"
+                + " triad 12 (read b, c; write a). GB/s = B/param x params / time. GaLore rows: randomized basis;"
+                + " ms/step is the steady step, refresh ms the first step's extra time (the basis refresh, every %d"
+                + " steps by default); their GB/s uses the same byte model and is only indicative.%n", steps, threads,
+                GALORE_GAP);
+    }
+
+    /** The row of {@code id} at {@code parameters}, or a failed placeholder if there is none. */
+    private static Row find(List<Row> rows, long parameters, String id) {
+        return rows.stream().filter(row -> row.parameters() == parameters && row.id().equals(id)).findFirst()
+                .orElse(new Row(parameters, id, Double.NaN, Double.NaN, Double.NaN, Double.NaN, "not measured"));
     }
 }

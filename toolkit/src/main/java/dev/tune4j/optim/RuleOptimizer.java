@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -34,6 +35,8 @@ import java.util.Set;
  */
 public final class RuleOptimizer<O extends RuleOptions> implements Optimizer {
     private static final ObjectMapper JSON = StateFiles.mapper();
+    /** Bytes of a gradient zeroed per parallel chunk. */
+    private static final long ZEROING_CHUNK_BYTES = 1L << 18;
 
     private final OptimizerPlan<O> plan;
     private final UpdateRule<O> rule;
@@ -182,10 +185,15 @@ public final class RuleOptimizer<O extends RuleOptions> implements Optimizer {
         learningRateScale = json.path("learning_rate_scale").asDouble(1);
     }
 
-    /** Writes zeros over {@code gradient} (NaN-safe, unlike subtracting it from itself). */
+    /**
+     * Writes zeros over {@code gradient} (NaN-safe, unlike subtracting it from itself); CPU memory in chunks on the
+     * kernel threads ({@link KernelThreads}), since one thread's stores do not fill the memory bandwidth.
+     */
     private static void zero(NDArray gradient) {
         if (gradient.getDevice().getDeviceType().equals(Device.Type.CPU)) {
-            TensorMemory.of(gradient).fill((byte) 0);
+            MemorySegment memory = TensorMemory.of(gradient);
+            KernelThreads.forEachChunk(memory.byteSize(), ZEROING_CHUNK_BYTES,
+                    (chunk, from, to) -> memory.asSlice(from, to - from).fill((byte) 0));
         } else {
             gradient.set(new NDIndex("..."), 0);
         }

@@ -16,8 +16,6 @@ import dev.tune4j.optim.Optimizer;
 import dev.tune4j.optim.ParameterRole;
 import dev.tune4j.optim.TensorMemory;
 import dev.tune4j.optim.TrainableParameter;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -196,7 +194,7 @@ public final class TrainingStep {
 
     /**
      * Global L2 norm of the gradients: on their device in one reduction when {@code engineOps} is on or a gradient is
-     * not a float32 CPU tensor ({@link #deviceNorm}), else by the Java loop in double ({@link #globalNorm(List)}).
+     * not a float32 CPU tensor ({@link #deviceNorm}), else by the Java vector kernel in double ({@link #globalNorm(List)}).
      */
     static double globalNorm(List<TrainableParameter> parameters, boolean engineOps) {
         boolean onDevice = engineOps;
@@ -228,19 +226,17 @@ public final class TrainingStep {
         }
     }
 
-    /** Global L2 norm of the gradients, accumulated in double (the Java path, for float32 CPU gradients). */
+    /**
+     * Global L2 norm of the gradients, accumulated in double: each float32 CPU gradient's Σ g² by the vector kernel
+     * on every core ({@link SquaredNormKernel}, the same bits on any thread count), added in parameter order.
+     */
     static double globalNorm(List<TrainableParameter> parameters) {
         double sum = 0;
         for (TrainableParameter parameter : parameters) {
             NDArray gradient = parameter.gradient();
             if (gradient.getDataType() == DataType.FLOAT32
                     && gradient.getDevice().getDeviceType().equals(ai.djl.Device.Type.CPU)) {
-                MemorySegment view = TensorMemory.of(gradient);
-                long count = gradient.size();
-                for (long i = 0; i < count; i++) {
-                    double g = view.getAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, i);
-                    sum += g * g;
-                }
+                sum += SquaredNormKernel.sumOfSquares(TensorMemory.of(gradient), gradient.size());
             } else {
                 try (NDArray wide = gradient.toType(DataType.FLOAT64, true); NDArray squared = wide.square();
                         NDArray total = squared.sum()) {

@@ -147,8 +147,8 @@ public final class Adam8bit implements UpdateRule<Adam8bitOptions> {
             } else {
                 NDArray m = state.tensor("exp_avg"); // (weight's shape) float32 first moment
                 NDArray v = state.tensor("exp_avg_sq"); // (weight's shape) float32 second moment
-                FusedAdamKernel.update(TensorMemory.of(parameter.weight()), TensorMemory.of(parameter.gradient()),
-                        TensorMemory.of(m), TensorMemory.of(v), 0, size, step, true);
+                FusedAdamKernel.updateInChunks(TensorMemory.of(parameter.weight()),
+                        TensorMemory.of(parameter.gradient()), TensorMemory.of(m), TensorMemory.of(v), size, step, true);
                 float32Elements += size;
             }
             elements += size;

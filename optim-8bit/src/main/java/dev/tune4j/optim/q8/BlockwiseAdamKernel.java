@@ -1,10 +1,10 @@
 package dev.tune4j.optim.q8;
 
+import dev.tune4j.optim.KernelThreads;
 import dev.tune4j.optim.adam.AdamStep;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
-import java.util.stream.LongStream;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -56,9 +56,9 @@ public final class BlockwiseAdamKernel {
     private static final NearestCodeTable TABLE2 = MAP2.nearestCodes();
 
     /**
-     * Elements per parallel task of the 8-bit step. Blocks are independent, so the split changes nothing in the
-     * result; the step is compute-bound (gathers, four divisions and a square root per element), so it scales with
-     * cores where the memory-bound 32-bit update does not.
+     * Elements per parallel task of the 8-bit step, run on {@link KernelThreads}. Blocks are independent, so the split
+     * changes nothing in the result; the step is compute-bound (gathers, four divisions and a square root per
+     * element), so it scales with cores.
      */
     private static final long ELEMENTS_PER_TASK = 1 << 16;
 
@@ -87,11 +87,9 @@ public final class BlockwiseAdamKernel {
         checkBytes("first-moment absmax", absmax1, blocks * 4);
         checkBytes("second-moment absmax", absmax2, blocks * 4);
         long blocksPerTask = Math.max(1, ELEMENTS_PER_TASK / blockSize);
-        long tasks = (blocks + blocksPerTask - 1) / blocksPerTask;
-        LongStream.range(0, tasks).parallel().forEach(task -> {
+        KernelThreads.forEachChunk(blocks, blocksPerTask, (task, firstBlock, endBlock) -> {
             BlockScratch scratch = new BlockScratch(blockSize);
-            long end = Math.min(blocks, (task + 1) * blocksPerTask);
-            for (long block = task * blocksPerTask; block < end; block++) {
+            for (long block = firstBlock; block < endBlock; block++) {
                 long start = block * blockSize;
                 int length = (int) Math.min(blockSize, size - start);
                 update(weight, gradient, start, length, constants, scratch, codes1, absmax1.getAtIndex(FLOAT, block),

@@ -160,7 +160,7 @@ final class NearestCodeTable {
             IntVector packed = IntVector.fromArray(INTS, cells, 0, codes, j); // gather by cell index
             VectorMask<Integer> above = bits.lanewise(VectorOperators.XOR, sign).and(remainderMask)
                     .compare(VectorOperators.GT, packed.lanewise(VectorOperators.ASHR, BASE_BITS));
-            VectorMask<Integer> nan = x.test(VectorOperators.IS_NAN).cast(INTS);
+            VectorMask<Integer> nan = x.compare(VectorOperators.NE, x).cast(INTS); // NaN: not equal to itself
             packed.and(BASE_MASK).add(1, above).blend(0, nan).intoArray(codes, j);
         }
         for (; j < length; j++) {

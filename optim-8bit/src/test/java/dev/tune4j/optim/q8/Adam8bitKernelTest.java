@@ -11,6 +11,7 @@ import dev.tune4j.optim.OptimizerSettings;
 import dev.tune4j.optim.Optimizers;
 import dev.tune4j.optim.TrainableParameter;
 import dev.tune4j.testing.DeterministicTensors;
+import dev.tune4j.testing.KernelThreadCounts;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -45,10 +46,11 @@ class Adam8bitKernelTest {
         return g;
     }
 
+    /** On 1, 2 and 3 kernel threads: the 70000-element tensor spans two parallel tasks at every block size here. */
     @ParameterizedTest
-    @CsvSource({"adam8bit, 256", "adamw8bit, 256", "adam8bit, 64", "adamw8bit, 2048"})
-    void kernelEqualsTheScalarTwinBitForBit(String id, int blockSize) {
-        run(id, blockSize, false);
+    @CsvSource({"adam8bit, 256, 2", "adamw8bit, 256, 1", "adam8bit, 64, 3", "adamw8bit, 2048, 2"})
+    void kernelEqualsTheScalarTwinBitForBit(String id, int blockSize, int threads) {
+        KernelThreadCounts.with(threads, () -> run(id, blockSize, false));
     }
 
     /**

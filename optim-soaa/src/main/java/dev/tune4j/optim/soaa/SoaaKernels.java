@@ -1,5 +1,6 @@
 package dev.tune4j.optim.soaa;
 
+import dev.tune4j.optim.KernelThreads;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
@@ -11,9 +12,14 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The two memory passes of one SOAA step over one float32 tensor, as Java Vector API loops on the tensors' own
  * memory (zero-copy views). Each pass reads every element once; sums are accumulated per lane in float over short
- * chunks and folded into double after each chunk, lane by lane in a fixed order, so they stay accurate on tensors
- * of any size and are the same bits however warm the JVM is. Elements past the last full vector run through a
- * scalar tail with the same float arithmetic.
+ * chunks ({@link #CHUNK_ELEMENTS}) and folded into double after each chunk, lane by lane in a fixed order, so they
+ * stay accurate on tensors of any size and are the same bits however warm the JVM is. Elements past the last full
+ * vector run through a scalar tail with the same float arithmetic.
+ *
+ * <p>The vector part runs on {@link KernelThreads} in tasks of {@link #TASK_ELEMENTS} elements; each task writes the
+ * fold of each of its chunks into that chunk's slot, and the slots are added to the running double sums afterwards
+ * in chunk order: the very additions, in the very order, of one thread walking the tensor, so the sums are the same
+ * bits on any number of threads.
  */
 final class SoaaKernels {
     /**
@@ -26,6 +32,8 @@ final class SoaaKernels {
     private static final long VECTOR_BYTES = (long) LANES * Float.BYTES;
     /** Vectors summed in float before the partial sums go into double (16 adds per lane). */
     static final long CHUNK_ELEMENTS = 16L * LANES;
+    /** Elements per parallel task, a multiple of {@link #CHUNK_ELEMENTS}. */
+    static final long TASK_ELEMENTS = 1L << 16;
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ORDER);
 
@@ -106,11 +114,58 @@ final class SoaaKernels {
      */
     static void updateMoments(MemorySegment gradient, MemorySegment firstMoment, MemorySegment secondMoment,
             MemorySegment variance, long count, MomentConstants k, MomentSums sums) {
-        long bound = SPECIES.loopBound(count) * Float.BYTES;
-        long end = count * Float.BYTES;
-        long offset = 0;
+        long vectorEnd = SPECIES.loopBound(count);
+        int chunks = KernelThreads.chunks(vectorEnd, CHUNK_ELEMENTS);
+        double[] squared = new double[chunks]; // (chunks) Σ m² or Σ m̂²/(v̂+ε) of each chunk, folded in lane order
+        double[] spread = new double[chunks]; // (chunks) Σ v or Σ s of each chunk (RATIO_OF_SUMS only)
+        KernelThreads.forEachChunk(vectorEnd, TASK_ELEMENTS, (task, from, to) -> updateMomentChunks(gradient,
+                firstMoment, secondMoment, variance, from, to, k, squared, spread));
+        for (int chunk = 0; chunk < chunks; chunk++) {
+            if (k.sumOfRatios()) {
+                sums.ratios += squared[chunk];
+            } else {
+                sums.squaredMoment += squared[chunk];
+                sums.variance += spread[chunk];
+            }
+        }
         float oneMinusBeta1 = k.oneMinusBeta1();
         float oneMinusBeta2 = k.oneMinusBeta2();
+        for (long offset = vectorEnd * Float.BYTES; offset < count * Float.BYTES; offset += Float.BYTES) {
+            float g = gradient.get(FLOAT, offset);
+            float mOld = firstMoment.get(FLOAT, offset);
+            float m = mOld * k.beta1() + g * oneMinusBeta1;
+            float s = secondMoment.get(FLOAT, offset) * k.beta2() + g * g * oneMinusBeta2;
+            firstMoment.set(FLOAT, offset, m);
+            secondMoment.set(FLOAT, offset, s);
+            float var = s;
+            if (k.centered()) {
+                float deviation = g - mOld * k.previousMomentScale();
+                var = variance.get(FLOAT, offset) * k.beta2() + deviation * deviation * k.centredWeight();
+                variance.set(FLOAT, offset, var);
+            }
+            if (k.sumOfRatios()) {
+                float mHat = m * k.firstCorrection();
+                float vHat = var * k.secondCorrection();
+                sums.ratios += mHat * mHat / (vHat + k.eps());
+            } else {
+                sums.squaredMoment += m * m;
+                sums.variance += var;
+            }
+        }
+    }
+
+    /**
+     * Pass 1 over the vector elements {@code [from, to)} ({@code from} a multiple of {@link #CHUNK_ELEMENTS}): each
+     * chunk's lane-order folds go to {@code squared[c]} and {@code spread[c]}, c the chunk's index in the tensor.
+     */
+    private static void updateMomentChunks(MemorySegment gradient, MemorySegment firstMoment,
+            MemorySegment secondMoment, MemorySegment variance, long from, long to, MomentConstants k,
+            double[] squaredFolds, double[] spreadFolds) {
+        long bound = to * Float.BYTES;
+        long offset = from * Float.BYTES;
+        float oneMinusBeta1 = k.oneMinusBeta1();
+        float oneMinusBeta2 = k.oneMinusBeta2();
+        int chunk = Math.toIntExact(from / CHUNK_ELEMENTS);
         while (offset < bound) {
             long chunkEnd = Math.min(bound, offset + CHUNK_ELEMENTS * Float.BYTES);
             FloatVector squared = FloatVector.zero(SPECIES);
@@ -139,34 +194,9 @@ final class SoaaKernels {
                     spread = spread.add(var);
                 }
             }
-            if (k.sumOfRatios()) {
-                sums.ratios += inLaneOrder(squared);
-            } else {
-                sums.squaredMoment += inLaneOrder(squared);
-                sums.variance += inLaneOrder(spread);
-            }
-        }
-        for (; offset < end; offset += Float.BYTES) {
-            float g = gradient.get(FLOAT, offset);
-            float mOld = firstMoment.get(FLOAT, offset);
-            float m = mOld * k.beta1() + g * oneMinusBeta1;
-            float s = secondMoment.get(FLOAT, offset) * k.beta2() + g * g * oneMinusBeta2;
-            firstMoment.set(FLOAT, offset, m);
-            secondMoment.set(FLOAT, offset, s);
-            float var = s;
-            if (k.centered()) {
-                float deviation = g - mOld * k.previousMomentScale();
-                var = variance.get(FLOAT, offset) * k.beta2() + deviation * deviation * k.centredWeight();
-                variance.set(FLOAT, offset, var);
-            }
-            if (k.sumOfRatios()) {
-                float mHat = m * k.firstCorrection();
-                float vHat = var * k.secondCorrection();
-                sums.ratios += mHat * mHat / (vHat + k.eps());
-            } else {
-                sums.squaredMoment += m * m;
-                sums.variance += var;
-            }
+            squaredFolds[chunk] = inLaneOrder(squared);
+            spreadFolds[chunk] = inLaneOrder(spread);
+            chunk++;
         }
     }
 
@@ -179,11 +209,54 @@ final class SoaaKernels {
      */
     static void applyUpdate(MemorySegment weight, MemorySegment firstMoment, MemorySegment secondMoment,
             MemorySegment variance, long count, UpdateConstants k, UpdateSums sums) {
-        long bound = SPECIES.loopBound(count) * Float.BYTES;
-        long end = count * Float.BYTES;
-        long offset = 0;
+        long vectorEnd = SPECIES.loopBound(count);
+        int chunks = KernelThreads.chunks(vectorEnd, CHUNK_ELEMENTS);
+        double[] gains = new double[chunks]; // (chunks) Σ m̂·u of each chunk, folded in lane order
+        double[] curvatures = new double[chunks]; // (chunks) Σ v̂·u² of each chunk
+        long[] fisherWins = new long[KernelThreads.chunks(vectorEnd, TASK_ELEMENTS)]; // (tasks) Fisher-branch wins
+        KernelThreads.forEachChunk(vectorEnd, TASK_ELEMENTS, (task, from, to) -> fisherWins[task] = applyUpdateChunks(
+                weight, firstMoment, secondMoment, variance, from, to, k, gains, curvatures));
+        for (int chunk = 0; chunk < chunks; chunk++) {
+            sums.gain += gains[chunk];
+            sums.curvature += curvatures[chunk];
+        }
+        for (long wins : fisherWins) {
+            sums.fisherWins += wins;
+        }
         float step = -k.learningRate();
         float decay = -k.decayRate();
+        for (long offset = vectorEnd * Float.BYTES; offset < count * Float.BYTES; offset += Float.BYTES) {
+            float mHat = firstMoment.get(FLOAT, offset) * k.firstCorrection();
+            float sHat = secondMoment.get(FLOAT, offset) * k.secondCorrection();
+            float vHat = k.centered() ? variance.get(FLOAT, offset) * k.secondCorrection() : sHat;
+            float fisher = vHat * k.fisherScale();
+            float root = (float) Math.sqrt(sHat);
+            if (fisher > root) {
+                sums.fisherWins++;
+            }
+            float u = mHat * k.dt() / (Math.max(fisher, root) + k.eps());
+            float theta = weight.get(FLOAT, offset);
+            weight.set(FLOAT, offset, theta + (theta * decay + u * step));
+            sums.gain += mHat * u;
+            sums.curvature += vHat * u * u;
+        }
+    }
+
+    /**
+     * Pass 2 over the vector elements {@code [from, to)} ({@code from} a multiple of {@link #CHUNK_ELEMENTS}): each
+     * chunk's lane-order folds go to {@code gains[c]} and {@code curvatures[c]}, c the chunk's index in the tensor.
+     *
+     * @return the elements where the Fisher branch won
+     */
+    private static long applyUpdateChunks(MemorySegment weight, MemorySegment firstMoment,
+            MemorySegment secondMoment, MemorySegment variance, long from, long to, UpdateConstants k, double[] gains,
+            double[] curvatures) {
+        long bound = to * Float.BYTES;
+        long offset = from * Float.BYTES;
+        float step = -k.learningRate();
+        float decay = -k.decayRate();
+        long fisherWinCount = 0;
+        int chunk = Math.toIntExact(from / CHUNK_ELEMENTS);
         while (offset < bound) {
             long chunkEnd = Math.min(bound, offset + CHUNK_ELEMENTS * Float.BYTES);
             FloatVector gain = FloatVector.zero(SPECIES);
@@ -199,30 +272,17 @@ final class SoaaKernels {
                 FloatVector fisher = vHat.mul(k.fisherScale());
                 FloatVector root = sHat.sqrt();
                 VectorMask<Float> fisherWins = fisher.compare(VectorOperators.GT, root);
-                sums.fisherWins += fisherWins.trueCount();
+                fisherWinCount += fisherWins.trueCount();
                 FloatVector u = mHat.mul(k.dt()).div(fisher.max(root).add(k.eps()));
                 FloatVector theta = FloatVector.fromMemorySegment(SPECIES, weight, offset, ORDER);
                 theta.add(theta.mul(decay).add(u.mul(step))).intoMemorySegment(weight, offset, ORDER);
                 gain = gain.add(mHat.mul(u));
                 curvature = curvature.add(vHat.mul(u).mul(u));
             }
-            sums.gain += inLaneOrder(gain);
-            sums.curvature += inLaneOrder(curvature);
+            gains[chunk] = inLaneOrder(gain);
+            curvatures[chunk] = inLaneOrder(curvature);
+            chunk++;
         }
-        for (; offset < end; offset += Float.BYTES) {
-            float mHat = firstMoment.get(FLOAT, offset) * k.firstCorrection();
-            float sHat = secondMoment.get(FLOAT, offset) * k.secondCorrection();
-            float vHat = k.centered() ? variance.get(FLOAT, offset) * k.secondCorrection() : sHat;
-            float fisher = vHat * k.fisherScale();
-            float root = (float) Math.sqrt(sHat);
-            if (fisher > root) {
-                sums.fisherWins++;
-            }
-            float u = mHat * k.dt() / (Math.max(fisher, root) + k.eps());
-            float theta = weight.get(FLOAT, offset);
-            weight.set(FLOAT, offset, theta + (theta * decay + u * step));
-            sums.gain += mHat * u;
-            sums.curvature += vHat * u * u;
-        }
+        return fisherWinCount;
     }
 }

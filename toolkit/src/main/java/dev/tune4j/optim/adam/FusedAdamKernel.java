@@ -1,5 +1,6 @@
 package dev.tune4j.optim.adam;
 
+import dev.tune4j.optim.KernelThreads;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
@@ -32,11 +33,27 @@ public final class FusedAdamKernel {
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ORDER);
 
+    /** Elements per parallel chunk of {@link #updateInChunks}: 256 KiB of each of the four streams. */
+    public static final long CHUNK_ELEMENTS = 1 << 16;
+
     private FusedAdamKernel() {}
 
     /** Lanes per vector of the preferred species on this machine. */
     static int lanes() {
         return SPECIES.length();
+    }
+
+    /**
+     * Updates all {@code count} elements of the four float32 segments in place, split into chunks of
+     * {@value #CHUNK_ELEMENTS} elements on {@link KernelThreads}; element-wise, so the same bits on any thread count.
+     *
+     * @param skipNonFinite as in {@link #update(MemorySegment, MemorySegment, MemorySegment, MemorySegment, long, long,
+     *     AdamStep, boolean)}
+     */
+    public static void updateInChunks(MemorySegment weight, MemorySegment gradient, MemorySegment m, MemorySegment v,
+            long count, AdamStep step, boolean skipNonFinite) {
+        KernelThreads.forEachChunk(count, CHUNK_ELEMENTS,
+                (chunk, from, to) -> update(weight, gradient, m, v, from, to, step, skipNonFinite));
     }
 
     /**

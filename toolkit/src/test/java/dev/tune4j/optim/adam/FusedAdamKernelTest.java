@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tune4j.testing.DeterministicTensors;
+import dev.tune4j.testing.KernelThreadCounts;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -72,6 +73,31 @@ class FusedAdamKernelTest {
             assertEquals(0, nonFinite, "skipped elements keep finite weights");
         } else {
             assertTrue(nonFinite > 0, "NaN gradients reach the weights when they are not skipped");
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource({"1, false", "2, false", "2, true", "3, true"})
+    void chunkedUpdateOnSeveralThreadsEqualsScalarTwinBitForBit(int threads, boolean skipNonFinite) {
+        int size = (int) (2.5 * FusedAdamKernel.CHUNK_ELEMENTS) + 3; // three chunks, the last with a scalar tail
+        float[] weight = DeterministicTensors.sinArangeFloat(size, 1.0, 0);
+        float[] m = new float[size];
+        float[] v = new float[size];
+        try (Arena arena = Arena.ofShared()) { // the kernel threads read and write it
+            MemorySegment weightMemory = segment(arena, weight);
+            MemorySegment mMemory = segment(arena, m);
+            MemorySegment vMemory = segment(arena, v);
+            for (int t = 1; t <= 3; t++) {
+                AdamStep step = new AdamStep(1e-2, 0.9, 0.999, 1e-8, 0.05, true, t);
+                float[] g = gradient(size, t);
+                MemorySegment gradientMemory = segment(arena, g);
+                KernelThreadCounts.with(threads, () -> FusedAdamKernel.updateInChunks(weightMemory, gradientMemory,
+                        mMemory, vMemory, size, step, skipNonFinite));
+                ScalarAdam.update(weight, g, m, v, step, skipNonFinite);
+                assertArrayEquals(weight, floats(weightMemory), "weights, " + threads + " threads, step " + t);
+                assertArrayEquals(m, floats(mMemory), "m, step " + t);
+                assertArrayEquals(v, floats(vMemory), "v, step " + t);
+            }
         }
     }
 

@@ -1,0 +1,81 @@
+package dev.tune4j.train;
+
+import dev.tune4j.optim.KernelThreads;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The sum of squares Σ g² of a float32 tensor in double, with the Vector API, on {@link KernelThreads}: the global
+ * gradient norm's one pass over the gradients' memory.
+ *
+ * <p>Order of the additions, fixed by the element count alone (never by the thread count or the schedule), so the sum
+ * is the same bits on any number of threads: the tensor is cut into tasks of {@link #TASK_ELEMENTS} elements. A task
+ * walks its elements {@code 2·L} at a time (L the lanes of a double vector): the first L go, widened to double, into
+ * accumulator A lane by lane ({@code A[j] += g²}, exact products), the next L into B. At the task's end its sum is
+ * {@code (A[0] + B[0]) + (A[1] + B[1]) + ...} added left to right from 0, then its elements past the last whole
+ * {@code 2·L} step one by one. The tensor's sum is the tasks' sums added in task order from 0. {@code
+ * ScalarSquaredNorm} in the tests is the same order in plain scalar code.
+ */
+final class SquaredNormKernel {
+    private static final VectorSpecies<Double> DOUBLES = DoubleVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> FLOATS = VectorSpecies.of(float.class,
+            VectorShape.forBitSize(DOUBLES.length() * Float.SIZE));
+    private static final ByteOrder ORDER = ByteOrder.nativeOrder();
+    private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ORDER);
+
+    /** Elements per parallel task. */
+    static final long TASK_ELEMENTS = 1L << 16;
+
+    private SquaredNormKernel() {}
+
+    /** Lanes of one accumulator (L). */
+    static int lanes() {
+        return DOUBLES.length();
+    }
+
+    /** Σ g² over the {@code count} floats of {@code gradient}, in double. */
+    static double sumOfSquares(MemorySegment gradient, long count) {
+        double[] taskSums = new double[KernelThreads.chunks(count, TASK_ELEMENTS)]; // (tasks) Σ g² of each task
+        KernelThreads.forEachChunk(count, TASK_ELEMENTS,
+                (task, from, to) -> taskSums[task] = sumOfSquares(gradient, from, to));
+        double sum = 0;
+        for (double taskSum : taskSums) {
+            sum += taskSum;
+        }
+        return sum;
+    }
+
+    /** One task's Σ g² over elements {@code [from, to)}. */
+    private static double sumOfSquares(MemorySegment gradient, long from, long to) {
+        int lanes = DOUBLES.length();
+        long step = 2L * lanes;
+        long vectorEnd = from + (to - from) / step * step;
+        DoubleVector first = DoubleVector.zero(DOUBLES);
+        DoubleVector second = DoubleVector.zero(DOUBLES);
+        long offset = from * Float.BYTES;
+        for (long i = from; i < vectorEnd; i += step, offset += step * Float.BYTES) {
+            DoubleVector a = (DoubleVector) FloatVector.fromMemorySegment(FLOATS, gradient, offset, ORDER)
+                    .convertShape(VectorOperators.F2D, DOUBLES, 0);
+            DoubleVector b = (DoubleVector) FloatVector.fromMemorySegment(FLOATS, gradient,
+                    offset + (long) lanes * Float.BYTES, ORDER).convertShape(VectorOperators.F2D, DOUBLES, 0);
+            first = a.lanewise(VectorOperators.FMA, a, first);
+            second = b.lanewise(VectorOperators.FMA, b, second);
+        }
+        DoubleVector pairs = first.add(second);
+        double sum = 0;
+        for (int lane = 0; lane < lanes; lane++) {
+            sum += pairs.lane(lane);
+        }
+        for (long i = vectorEnd; i < to; i++) {
+            double g = gradient.getAtIndex(FLOAT, i);
+            sum += g * g;
+        }
+        return sum;
+    }
+}
