@@ -53,12 +53,13 @@ import org.junit.jupiter.params.provider.MethodSource;
  * </ul>
  *
  * <p>The slow form fails, for every id, and a difference of roundings alone is enough to fail it: over 100 training
- * steps a rounding-sized difference grows through the feedback until it leaves any float32 bound. Measured 2026-12-06 (worst weight after 100
- * steps, all-engine run against the Java reference): adam_engine 0.072 on the tiny Llama, although its two runs differ
- * only in how the clipping norm is rounded (the update is the same native op); adam 0.067, adamw 0.0028, adamw8bit
- * with float32 moments 3.7e-4; soaa 3.5e-4 (Llama) and 0.025 (BERT); galore 6.9e-5 (Llama) and 0.0078 (BERT). The
- * check that means something over 100 steps is the step on one trajectory: each step of the Java run repeated from
- * the same state and gradient on the engine path and compared there (open work, issue 20).
+ * steps a rounding-sized difference grows through the feedback until it leaves any float32 bound. Measured
+ * 2026-12-06 (worst weight after 100 steps, all-engine run against the Java reference): adam_engine 0.072 on the
+ * tiny Llama, although its two runs differ only in how the clipping norm is rounded (the update is the same native
+ * op); adam 0.067, adamw 0.0028, adamw8bit with float32 moments 3.7e-4; soaa 3.5e-4 (Llama) and 0.025 (BERT); galore
+ * 6.9e-5 (Llama) and 0.0078 (BERT). The check that means something over 100 steps is the step on one trajectory:
+ * each step of the Java run repeated from the same state and gradient on the engine path and compared there (open
+ * work, issue 20).
  *
  * <p>Every weight of each run must equal the reference's within {@link #ABSOLUTE} + {@link #RELATIVE}·|w|. Why those
  * numbers: the two paths compute the same float32 formulas, but not bit for bit (the Java Adam kernel fuses
