@@ -83,7 +83,8 @@ final class BenchTrainCommand implements Callable<Integer> {
                     + steps + " and " + warmup);
         }
         Path outputDir = keep != null ? keep.toAbsolutePath() : Files.createTempDirectory("tune4j-bench-train");
-        arguments.overrides.addAll(List.of("steps=" + (warmup + steps), "eval_interval=0", "save=none",
+        // steps replace a recipe's epochs (a recipe sets one of them)
+        arguments.overrides.addAll(List.of("epochs=null", "steps=" + (warmup + steps), "eval_interval=0", "save=none",
                 "checkpoint_every=0", "tune=off", "output_dir=" + outputDir));
         try {
             Optional<LoadedRecipe> loaded = arguments.load(spec);

@@ -67,6 +67,16 @@ class BenchTrainCommandTest {
     }
 
     @Test
+    void aRecipeThatCountsEpochsIsTimedInSteps() throws IOException {
+        Path recipe = ExactResumeTest.recipe(work);
+        Files.writeString(recipe, Files.readString(recipe).replace("steps: 4\n", "epochs: 2\n"));
+        CliRun run = CliRun.of("bench", "train", recipe.toString(), "--variant", "adamw", "--steps", "2", "--warmup",
+                "1");
+        assertEquals(0, run.exitCode(), run.err() + run.out());
+        assertTrue(run.out().contains("variant adamw (adamw), seed 1: 2 timed steps after 1 warm-up steps"), run.out());
+    }
+
+    @Test
     void refusesZeroTimedSteps() throws IOException {
         CliRun run = CliRun.of("bench", "train", ExactResumeTest.recipe(work).toString(), "--steps", "0");
         assertEquals(2, run.exitCode(), run.err());

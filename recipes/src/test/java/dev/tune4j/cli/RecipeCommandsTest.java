@@ -83,7 +83,7 @@ class RecipeCommandsTest {
         CliRun overridden = CliRun.of("validate", "llama-mobydick-optimizers", "steps=1", "seeds=[5]");
         assertTrue(overridden.out().endsWith("llama-mobydick-optimizers: OK (9 variants x 1 seed, 1 step; model,"
                 + " checkpoint headers, tokenizer and data checked)\n"), overridden.out());
-        assertEquals("llama-mobydick-optimizers.yaml:43:17 schedule.warmup_steps: warning: 12 >= steps (1): the"
+        assertEquals("llama-mobydick-optimizers.yaml:47:17 schedule.warmup_steps: warning: 10 >= steps (1): the"
                 + " learning rate never reaches its full value\n", overridden.err());
     }
 
