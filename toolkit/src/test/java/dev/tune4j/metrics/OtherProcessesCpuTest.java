@@ -11,11 +11,7 @@ class OtherProcessesCpuTest {
     void aBusyChildProcessIsCountedAndThisThreadsOwnWorkIsNot() throws Exception {
         OtherProcessesCpu meter = new OtherProcessesCpu();
         meter.start();
-        long sink = 0;
-        long end = System.nanoTime() + 400_000_000L; // 0.4 s of this process's own work
-        while (System.nanoTime() < end) {
-            sink += Long.numberOfTrailingZeros(sink + end);
-        }
+        long sink = ProcessorLoadTest.busyFor(400_000_000L); // 0.4 s of this process's own work
         double own = meter.stop().orElseThrow();
         assertTrue(own < 0.2, "this process's own 0.4 s counted as others': " + own + " (" + sink + ")");
 

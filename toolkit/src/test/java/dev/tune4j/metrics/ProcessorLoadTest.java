@@ -36,11 +36,7 @@ class ProcessorLoadTest {
     @Test
     void theMachineCountsThisThreadsWork() {
         double before = ProcessorLoad.machineBusyCpuSeconds().orElseThrow();
-        long sink = 0;
-        long end = System.nanoTime() + 300_000_000L; // 0.3 s of busy work on this thread
-        while (System.nanoTime() < end) {
-            sink += Long.numberOfTrailingZeros(sink + end);
-        }
+        long sink = busyFor(300_000_000L);
         double after = ProcessorLoad.machineBusyCpuSeconds().orElseThrow();
         assertTrue(after - before >= 0.2, "machine busy seconds " + before + " -> " + after + " (" + sink + ")");
     }
@@ -48,11 +44,7 @@ class ProcessorLoadTest {
     @Test
     void cpuTimeGrowsWhileThisThreadWorks() {
         double before = ProcessorLoad.processCpuSeconds().orElseThrow();
-        long sink = 0;
-        long end = System.nanoTime() + 200_000_000L; // 0.2 s of busy work on this thread
-        while (System.nanoTime() < end) {
-            sink += Long.numberOfTrailingZeros(sink + end);
-        }
+        long sink = busyFor(200_000_000L);
         double after = ProcessorLoad.processCpuSeconds().orElseThrow();
         assertTrue(after - before >= 0.1, "cpu seconds " + before + " -> " + after + " (" + sink + ")");
     }
@@ -62,5 +54,15 @@ class ProcessorLoadTest {
         assertTrue(ProcessorLoad.cores() >= 1);
         OptionalDouble load = ProcessorLoad.loadAverage1m();
         assertTrue(load.isPresent() && load.getAsDouble() >= 0, "this test needs Linux's /proc/loadavg: " + load);
+    }
+
+    /** Keeps this thread busy for {@code nanos}; returns a value the loop computed, so the JIT cannot drop it. */
+    static long busyFor(long nanos) {
+        long sink = 0;
+        long end = System.nanoTime() + nanos;
+        while (System.nanoTime() < end) {
+            sink += Long.numberOfTrailingZeros(sink + end);
+        }
+        return sink;
     }
 }
