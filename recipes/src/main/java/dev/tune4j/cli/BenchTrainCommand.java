@@ -11,6 +11,7 @@ import dev.tune4j.recipe.RecipeWriter;
 import dev.tune4j.recipe.VariantSpec;
 import dev.tune4j.report.MemoryBreakdown;
 import dev.tune4j.report.RunMetrics;
+import dev.tune4j.report.RunStatistics;
 import dev.tune4j.run.DeviceCheck;
 import dev.tune4j.run.RecipeRunner;
 import dev.tune4j.run.RunControl;
@@ -168,11 +169,9 @@ final class BenchTrainCommand implements Callable<Integer> {
         return Tune4jCommand.EXIT_OK;
     }
 
-    /** The median of {@code key} over the lines (the mean of the middle two for an even count). */
-    static double median(List<JsonNode> lines, String key) {
-        double[] values = lines.stream().mapToDouble(node -> node.path(key).asDouble(Double.NaN)).sorted().toArray();
-        int middle = values.length / 2;
-        return values.length % 2 == 1 ? values[middle] : (values[middle - 1] + values[middle]) / 2;
+    /** The median of {@code key} over the lines ({@link RunStatistics#median}). */
+    private static double median(List<JsonNode> lines, String key) {
+        return RunStatistics.median(lines.stream().mapToDouble(node -> node.path(key).asDouble(Double.NaN)).toArray());
     }
 
     private static String format(OptionalDouble load) {

@@ -20,6 +20,7 @@ import dev.tune4j.nn.ParameterNames;
 import dev.tune4j.optim.Optimizer;
 import dev.tune4j.optim.OptimizerSettings;
 import dev.tune4j.optim.Optimizers;
+import dev.tune4j.report.RunStatistics;
 import dev.tune4j.run.GpuMemory;
 import dev.tune4j.runfiles.MetricKeys;
 import dev.tune4j.train.TrainingStep;
@@ -248,8 +249,8 @@ final class GpuCheck {
             gpuMemory.unavailableReason().ifPresent(why -> memory.put(MetricKeys.GPU_MEMORY_UNAVAILABLE, why));
             Map<String, float[]> weights = new LinkedHashMap<>();
             parameters.forEach((name, parameter) -> weights.put(name, parameter.getArray().toFloatArray()));
-            return new Trajectory(losses, OptimizerBenchmark.median(stepMillis),
-                    OptimizerBenchmark.median(optimizerMillis), optimizer.stateBytes(), weights, memory);
+            return new Trajectory(losses, RunStatistics.median(stepMillis),
+                    RunStatistics.median(optimizerMillis), optimizer.stateBytes(), weights, memory);
         }
     }
 

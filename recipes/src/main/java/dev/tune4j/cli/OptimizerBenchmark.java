@@ -10,12 +10,12 @@ import dev.tune4j.optim.Optimizers;
 import dev.tune4j.optim.TensorMemory;
 import dev.tune4j.optim.TrainableParameter;
 import dev.tune4j.optim.adam.FusedAdamKernel;
+import dev.tune4j.report.RunStatistics;
 import java.io.PrintWriter;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -139,7 +139,7 @@ final class OptimizerBenchmark {
                 }
             }
             double statePerParameter = (double) optimizer.stateBytes() / count;
-            double steady = median(millis);
+            double steady = RunStatistics.median(millis);
             double refresh = galore ? Math.max(0, firstStepMillis - steady) : Double.NaN;
             Row row = new Row(count, id, steady, refresh, 16 + 2 * statePerParameter, statePerParameter, "");
             progress.printf("tune4j bench: %,d params  %-14s %9.2f ms/step  %6.1f GB/s%s%n", count, id,
@@ -166,7 +166,7 @@ final class OptimizerBenchmark {
                 millis[step - warmup] = elapsed / 1e6;
             }
         }
-        Row row = new Row(count, id, median(millis), Double.NaN, TRIAD_BYTES_PER_ELEMENT, Double.NaN, "");
+        Row row = new Row(count, id, RunStatistics.median(millis), Double.NaN, TRIAD_BYTES_PER_ELEMENT, Double.NaN, "");
         progress.printf("tune4j bench: %,d params  %-14s %9.2f ms/step  %6.1f GB/s%n", count, id,
                 row.millisPerStep(), row.gigabytesPerSecond());
         progress.flush();
@@ -221,14 +221,6 @@ final class OptimizerBenchmark {
         for (; i < count; i++) {
             segment.set(FLOAT, i * Float.BYTES, value);
         }
-    }
-
-    /** The median of {@code values} (the mean of the middle two for an even count). */
-    static double median(double[] values) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        int middle = sorted.length / 2;
-        return sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
     }
 
     /**

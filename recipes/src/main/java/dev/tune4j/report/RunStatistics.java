@@ -163,9 +163,8 @@ public record RunStatistics(
         if (!(seconds > 0)) {
             throw new IllegalArgumentException("step_ms of the throughput window sums to " + seconds * 1000);
         }
-        double[] stepMillis = measured.stream().mapToDouble(TrainStep::stepMillis).sorted().toArray();
-        double medianStepMillis = stepMillis.length % 2 == 1 ? stepMillis[stepMillis.length / 2]
-                : (stepMillis[stepMillis.length / 2 - 1] + stepMillis[stepMillis.length / 2]) / 2;
+        double[] stepMillis = measured.stream().mapToDouble(TrainStep::stepMillis).toArray();
+        double medianStepMillis = median(stepMillis);
         double meanStepMillis = seconds * 1000.0 / stepMillis.length;
         double squaredDeviations = 0;
         for (double millis : stepMillis) {
@@ -200,5 +199,21 @@ public record RunStatistics(
                 steps.stream().mapToLong(TrainStep::peakRssBytes).max().orElseThrow(),
                 steps.stream().mapToLong(TrainStep::optimizerStateBytes).max().orElseThrow(),
                 steps.getLast().elapsedSeconds());
+    }
+
+    /**
+     * The median of {@code values} (the mean of the middle two for an even count): the one definition that the
+     * statistics, {@code tune4j bench optimizers}, {@code bench train} and the GPU check use.
+     *
+     * @throws IllegalArgumentException for no values
+     */
+    public static double median(double[] values) {
+        if (values.length == 0) {
+            throw new IllegalArgumentException("the median of no values");
+        }
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int middle = sorted.length / 2;
+        return sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
     }
 }
