@@ -25,7 +25,6 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import org.junit.jupiter.api.BeforeAll;
@@ -104,13 +103,8 @@ class EngineOpsStepParityTest {
         inputs = TinyModelInputs.tokenize();
     }
 
-    /** Every registered id, from the registry, so a new id cannot be left out. */
-    static List<String> optimizerIds() {
-        return List.copyOf(Optimizers.all().keySet());
-    }
-
     @ParameterizedTest
-    @MethodSource("optimizerIds")
+    @MethodSource("dev.tune4j.integration.EngineOpsParityTest#optimizerIds")
     void everyStepOnTheEnginePathMatchesTheJavaKernelStep(String id) throws IOException {
         for (ParityModels kind : ParityModels.values()) {
             Worst worst = trajectory(id, kind);
