@@ -18,11 +18,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -84,15 +82,8 @@ class EngineOpsParityTest {
 
     private static final int DEFAULT_STEPS = 6;
 
-    private static TinyModelInputs inputs;
-
     @TempDir
     Path directory;
-
-    @BeforeAll
-    static void prepare() throws IOException {
-        inputs = TinyModelInputs.tokenize();
-    }
 
     /** Every registered id, from the registry, so a new id cannot be left out. */
     static List<String> optimizerIds() {
@@ -114,7 +105,7 @@ class EngineOpsParityTest {
     private Map<String, float[]> train(String id, ParityModels kind, int steps, boolean... engineOps) {
         try (NDManager manager = NDManager.newBaseManager()) {
             Block model = kind.build(manager);
-            Function<NDManager, NDArray> loss = kind.loss(model, inputs);
+            Function<NDManager, NDArray> loss = kind.loss(model);
             Path saved = null;
             for (int leg = 0; leg < engineOps.length; leg++) {
                 Path save = leg == engineOps.length - 1 ? null
@@ -122,10 +113,7 @@ class EngineOpsParityTest {
                 leg(id, manager, model, loss, steps, steps / engineOps.length, engineOps[leg], saved, save);
                 saved = save;
             }
-            Map<String, float[]> weights = new LinkedHashMap<>();
-            ParameterNames.of(model).forEach((name, parameter) -> weights.put(name,
-                    parameter.getArray().toFloatArray()));
-            return weights;
+            return ParityModels.weights(ParameterNames.of(model));
         }
     }
 

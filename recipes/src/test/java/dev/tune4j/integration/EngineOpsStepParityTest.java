@@ -24,10 +24,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -99,15 +97,8 @@ class EngineOpsStepParityTest {
     /** No clipping, so that both paths step with the same gradient bit for bit (see the class comment). */
     private static final double MAX_GRADIENT_NORM = Double.POSITIVE_INFINITY;
 
-    private static TinyModelInputs inputs;
-
     @TempDir
     Path directory;
-
-    @BeforeAll
-    static void prepare() throws IOException {
-        inputs = TinyModelInputs.tokenize();
-    }
 
     @ParameterizedTest
     @MethodSource("dev.tune4j.integration.EngineOpsParityTest#optimizerIds")
@@ -130,34 +121,29 @@ class EngineOpsStepParityTest {
         Path engineAfter = directory.resolve(id + "-" + kind + "-engine");
         try (NDManager manager = NDManager.newBaseManager()) {
             Block model = kind.build(manager);
-            Function<NDManager, NDArray> loss = kind.loss(model, inputs);
+            Function<NDManager, NDArray> loss = kind.loss(model);
             Map<String, Parameter> parameters = ParameterNames.of(model);
             try (Optimizer java = create(id, false)) {
                 TrainingStep javaStep = new TrainingStep(manager, model, java, MAX_GRADIENT_NORM);
                 for (int step = 1; step <= STEPS; step++) {
                     save(java, before);
-                    Map<String, float[]> start = values(parameters);
+                    Map<String, float[]> start = ParityModels.weights(parameters);
                     TrainingStep.Result engineResult;
                     Map<String, float[]> engineWeights;
-                    try (NDManager snapshot = manager.newSubManager();
-                            Optimizer engine = create(id, true)) {
-                        Map<String, NDArray> startArrays = new LinkedHashMap<>();
-                        parameters.forEach((name, p) -> startArrays.put(name, p.getArray().duplicate()));
-                        startArrays.values().forEach(array -> array.attach(snapshot));
+                    try (Optimizer engine = create(id, true)) {
                         engine.loadState(before);
                         engineResult = new TrainingStep(manager, model, engine, MAX_GRADIENT_NORM).run(loss);
-                        engineWeights = values(parameters);
+                        engineWeights = ParityModels.weights(parameters);
                         save(engine, engineAfter);
-                        parameters.forEach((name, p) -> p.getArray().set(new NDIndex("..."),
-                                startArrays.get(name)));
                     }
+                    restore(manager, parameters, start);
                     TrainingStep.Result javaResult = javaStep.run(loss);
                     save(java, javaAfter);
                     worst.gradientNorm = Math.max(worst.gradientNorm,
                             Math.abs(engineResult.gradientNorm() / javaResult.gradientNorm() - 1));
                     assertEquals(javaResult.loss(), engineResult.loss(), 0.0, id + " " + kind + " step " + step
                             + ": the two paths started from different weights (their forward passes differ)");
-                    compareWeights(worst, step, start, values(parameters), engineWeights);
+                    compareWeights(worst, step, start, ParityModels.weights(parameters), engineWeights);
                     compareState(worst, step, javaAfter, engineAfter);
                 }
             }
@@ -179,10 +165,12 @@ class EngineOpsStepParityTest {
         optimizer.saveState(directory);
     }
 
-    private static Map<String, float[]> values(Map<String, Parameter> parameters) {
-        Map<String, float[]> values = new LinkedHashMap<>();
-        parameters.forEach((name, parameter) -> values.put(name, parameter.getArray().toFloatArray()));
-        return values;
+    /** Puts {@code values} back into the parameters (a native copy, which keeps their gradients attached). */
+    private static void restore(NDManager manager, Map<String, Parameter> parameters, Map<String, float[]> values) {
+        try (NDManager scope = manager.newSubManager()) {
+            parameters.forEach((name, parameter) -> parameter.getArray().set(new NDIndex("..."),
+                    scope.create(values.get(name), parameter.getArray().getShape())));
+        }
     }
 
     private static void compareWeights(Worst worst, int step, Map<String, float[]> start, Map<String, float[]> java,

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import dev.tune4j.model.CausalLmLoss;
 import dev.tune4j.model.ClassificationLoss;
@@ -13,12 +14,16 @@ import dev.tune4j.model.bert.BertConfig;
 import dev.tune4j.model.bert.BertForSequenceClassification;
 import dev.tune4j.model.llama.LlamaConfig;
 import dev.tune4j.model.llama.LlamaForCausalLM;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.function.Function;
 
 /**
  * Test fixture (written by the project): the two tiny models of {@link OptimizerGoldenWeightsTest} as the engine-op
  * parity tests build them, each from its own engine seed, and their losses on the real text of
- * {@link TinyModelInputs}.
+ * {@link TinyModelInputs} (tokenized once, on first use).
  */
 enum ParityModels {
     /** A 2-layer Llama of width 16 with the Llama-2 vocabulary, trained on Moby Dick's opening. */
@@ -44,8 +49,9 @@ enum ParityModels {
         return model;
     }
 
-    /** The training loss of {@code model} (built by {@link #build}) on its batch of {@code inputs}. */
-    Function<NDManager, NDArray> loss(Block model, TinyModelInputs inputs) {
+    /** The training loss of {@code model} (built by {@link #build}) on its batch of the tokenized text. */
+    Function<NDManager, NDArray> loss(Block model) {
+        TinyModelInputs inputs = Inputs.TOKENIZED;
         return switch (this) {
             case LLAMA -> s -> {
                 NDArray ids = TinyModelInputs.matrix(s, inputs.llamaIds());
@@ -57,7 +63,27 @@ enum ParityModels {
         };
     }
 
+    /** Every parameter's values, by name, in the map's order. */
+    static Map<String, float[]> weights(Map<String, Parameter> parameters) {
+        Map<String, float[]> values = new LinkedHashMap<>();
+        parameters.forEach((name, parameter) -> values.put(name, parameter.getArray().toFloatArray()));
+        return values;
+    }
+
     private static NDArray logits(Block model, NDManager manager, NDArray ids, NDArray mask) {
         return model.forward(new ParameterStore(manager, false), new NDList(ids, mask), true).singletonOrThrow();
+    }
+
+    /** The text, tokenized by the real tokenizers when a loss is first asked for. */
+    private static final class Inputs {
+        static final TinyModelInputs TOKENIZED = tokenize();
+
+        private static TinyModelInputs tokenize() {
+            try {
+                return TinyModelInputs.tokenize();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
     }
 }
