@@ -21,7 +21,9 @@ public final class CausalLmLoss {
      * @param logits {@code [B, T, V]}
      * @param labels {@code [B, T]} int64 token ids, {@link #IGNORE_INDEX} where no loss is wanted (prompts)
      * @param attentionMask {@code [B, T]} 1 real, 0 padding, or {@code null}
-     * @return a scalar in the logits' dtype, attached to the logits' manager
+     * @return a scalar in the logits' dtype, attached to the logits' manager; its backward pass does not need the
+     *     logits (log-softmax keeps its own output), so a caller that has no other use for them may close them as
+     *     soon as this returns and the vocabulary-sized buffer is freed before the backward pass allocates its own
      * @throws IllegalArgumentException if no position is counted
      */
     public static NDArray compute(NDArray logits, NDArray labels, NDArray attentionMask) {
@@ -29,7 +31,10 @@ public final class CausalLmLoss {
         if (labels.getShape().dimension() != 2 || labels.getShape().get(1) != length) {
             throw new IllegalArgumentException("labels must be [batch, " + length + "], got " + labels.getShape());
         }
-        NDArray predicted = logits.get(":, :-1, :").logSoftmax(-1); // [B, T-1, V]
+        NDArray predicted; // [B, T-1, V]
+        try (NDArray shifted = logits.get(":, :-1, :")) { // a view of the logits' memory, closed so it keeps none
+            predicted = shifted.logSoftmax(-1);
+        }
         NDArray targets = labels.get(":, 1:").toType(DataType.INT64, false); // [B, T-1]
         NDArray counted = targets.neq(IGNORE_INDEX);
         if (attentionMask != null) {

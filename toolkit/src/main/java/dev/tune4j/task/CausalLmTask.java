@@ -237,7 +237,10 @@ public final class CausalLmTask extends TrainingTask {
     private static NDArray loss(Block model, NDManager manager, PaddedBatch batch, boolean training) {
         NDArray ids = batch.ids(manager);
         NDArray mask = batch.attentionMask(manager);
-        NDArray logits = forward(model, manager, new NDList(ids, mask), training).singletonOrThrow();
-        return CausalLmLoss.compute(logits, batch.labels(manager), mask);
+        // [B, T, V]: the largest array of a small model's step (65 MB for the tiny Llama's 8 x 64 x 32000); closed as
+        // soon as the loss is built, so it is gone before backward allocates the gradients of the same size
+        try (NDArray logits = forward(model, manager, new NDList(ids, mask), training).singletonOrThrow()) {
+            return CausalLmLoss.compute(logits, batch.labels(manager), mask);
+        }
     }
 }
