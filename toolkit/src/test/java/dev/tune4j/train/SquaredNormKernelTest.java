@@ -13,7 +13,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** The gradient-norm kernel against its scalar twin, bit for bit, on 1, 2 and 3 threads. */
 class SquaredNormKernelTest {
     @ParameterizedTest
-    @ValueSource(ints = {0, 1, 7, 8, 4099, 3 * (1 << 16) + 13})
+    @ValueSource(ints = {0, 1, 7, 8, 4099, 4 * (1 << 16), 3 * (1 << 16) + 13}) // the last two: whole and partial pairs
     void kernelEqualsScalarTwinBitForBitOnAnyThreadCount(int count) {
         float[] values = DeterministicTensors.sinArangeFloat(count, 3.0, 17);
         if (count > 2) {
