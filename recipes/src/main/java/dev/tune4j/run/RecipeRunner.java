@@ -349,6 +349,7 @@ public final class RecipeRunner {
         line.put(MetricKeys.FORWARD_MS, result.forwardNanos() / 1e6);
         line.put(MetricKeys.BACKWARD_MS, result.backwardNanos() / 1e6);
         line.put(MetricKeys.OPTIMIZER_MS, result.optimizerNanos() / 1e6);
+        line.put(MetricKeys.GRAD_NORM_MS, result.gradientNormNanos() / 1e6);
         line.put(MetricKeys.TOKENS_PER_S, tokensPerSecond);
         line.put(MetricKeys.OPTIMIZER_STATE_BYTES, stateBytes);
         line.put(MetricKeys.RSS_BYTES, memory.residentBytes());

@@ -11,7 +11,8 @@ import dev.tune4j.task.TrainingTask;
  * one per optimizer step: {@value #STEP} (1-based), {@value #LOSS}, {@value #LR}, {@value #GRAD_NORM},
  * {@value #TOKENS} (real, non-padding tokens of the step), {@value #ELAPSED_S} (training seconds since the run
  * started, evaluation time excluded), {@value #STEP_MS}, {@value #FORWARD_MS}, {@value #BACKWARD_MS},
- * {@value #OPTIMIZER_MS}, {@value #TOKENS_PER_S} (of this step), {@value #OPTIMIZER_STATE_BYTES}, {@value #RSS_BYTES},
+ * {@value #OPTIMIZER_MS}, {@value #GRAD_NORM_MS}, {@value #TOKENS_PER_S} (of this step),
+ * {@value #OPTIMIZER_STATE_BYTES}, {@value #RSS_BYTES},
  * {@value #PEAK_RSS_BYTES}, {@value #HEAP_USED_BYTES}, {@value #HEAP_COMMITTED_BYTES}, {@value #CPU_S} (where the
  * JVM can measure it), and on a GPU only (absent on CPU, never 0) {@value #GPU_PROCESS_BYTES},
  * {@value #GPU_PROCESS_PEAK_BYTES} and {@value #GPU_DEVICE_USED_BYTES} (each where NVML can read it), then the
@@ -85,8 +86,10 @@ public final class MetricKeys {
     public static final String FORWARD_MS = "forward_ms";
     /** Backward pass, milliseconds. */
     public static final String BACKWARD_MS = "backward_ms";
-    /** Clipping and optimizer step, milliseconds. */
+    /** Gradient norm, clipping and optimizer step, milliseconds. */
     public static final String OPTIMIZER_MS = "optimizer_ms";
+    /** The global gradient norm, milliseconds: the part of {@value #OPTIMIZER_MS} before {@code optimizer.step}. */
+    public static final String GRAD_NORM_MS = "grad_norm_ms";
     /** Real tokens per second of this step. */
     public static final String TOKENS_PER_S = "tokens_per_s";
     /** Exact bytes of optimizer state after the step. */

@@ -57,6 +57,11 @@ class BenchTrainCommandTest {
             double[] values = timed.stream().mapToDouble(line -> line.get(key).asDouble()).sorted().toArray();
             assertEquals(String.format("%.1f", values[1]), phases.group(i + 1), key + " in " + out);
         }
+        double[] norms = timed.stream().mapToDouble(line -> line.get("grad_norm_ms").asDouble()).sorted().toArray();
+        double[] ownSteps = timed.stream().mapToDouble(line -> line.get("optimizer_ms").asDouble()
+                - line.get("grad_norm_ms").asDouble()).sorted().toArray();
+        assertTrue(out.contains(String.format("optimizer phase: gradient norm %.1f ms, then optimizer.step %.1f ms",
+                norms[1], ownSteps[1])), out);
         long peak = lines.subList(0, 5).stream().mapToLong(line -> line.get("peak_rss_bytes").asLong()).max()
                 .orElseThrow();
         assertTrue(out.contains("peak RSS " + ByteSize.format(peak) + " at step "), out);

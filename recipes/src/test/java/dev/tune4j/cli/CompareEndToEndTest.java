@@ -40,7 +40,7 @@ class CompareEndToEndTest {
     private static final Set<String> TRAIN_KEYS = Set.of(MetricKeys.TYPE, MetricKeys.STEP, MetricKeys.LOSS,
             MetricKeys.LR, MetricKeys.GRAD_NORM, MetricKeys.TOKENS, MetricKeys.ELAPSED_S, MetricKeys.STEP_MS,
             MetricKeys.FORWARD_MS, MetricKeys.BACKWARD_MS, MetricKeys.OPTIMIZER_MS, MetricKeys.TOKENS_PER_S,
-            MetricKeys.OPTIMIZER_STATE_BYTES, MetricKeys.RSS_BYTES, MetricKeys.PEAK_RSS_BYTES,
+            MetricKeys.GRAD_NORM_MS, MetricKeys.OPTIMIZER_STATE_BYTES, MetricKeys.RSS_BYTES, MetricKeys.PEAK_RSS_BYTES,
             MetricKeys.HEAP_USED_BYTES, MetricKeys.HEAP_COMMITTED_BYTES, MetricKeys.CPU_S,
             MetricKeys.OTHER_CPU_MS); // no gpu_* key on CPU
     /** What SOAA reports after every step (each has a finite value from step 1: the run passes the loss). */

@@ -48,7 +48,8 @@ class ExactResumeTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Metrics keys that measure time or memory of this process, not the training. */
     private static final Set<String> TIMINGS = Set.of(MetricKeys.ELAPSED_S, MetricKeys.STEP_MS, MetricKeys.FORWARD_MS,
-            MetricKeys.BACKWARD_MS, MetricKeys.OPTIMIZER_MS, MetricKeys.TOKENS_PER_S, MetricKeys.RSS_BYTES,
+            MetricKeys.BACKWARD_MS, MetricKeys.OPTIMIZER_MS, MetricKeys.GRAD_NORM_MS, MetricKeys.TOKENS_PER_S,
+            MetricKeys.RSS_BYTES,
             MetricKeys.PEAK_RSS_BYTES, MetricKeys.HEAP_USED_BYTES, MetricKeys.HEAP_COMMITTED_BYTES, MetricKeys.CPU_S,
             MetricKeys.GPU_PROCESS_BYTES, MetricKeys.GPU_PROCESS_PEAK_BYTES, MetricKeys.GPU_DEVICE_USED_BYTES,
             MetricKeys.LOAD_1M, MetricKeys.GALORE_REFRESH_MS, MetricKeys.OTHER_CPU_MS);

@@ -28,6 +28,23 @@ public interface Optimizer extends AutoCloseable {
     void step(List<TrainableParameter> parameters, OptionalDouble loss);
 
     /**
+     * One optimizer step on the gradients multiplied by {@code gradientScale} (gradient clipping's factor): the step
+     * is the one {@link #step(List, OptionalDouble)} takes after every gradient element was multiplied by it in float.
+     * This default scales the gradient tensors in place first; an optimizer whose kernels scale each element as they
+     * read it overrides it and leaves the gradients unscaled.
+     *
+     * @param gradientScale finite and positive; 1 when the gradients are used as they are
+     */
+    default void step(List<TrainableParameter> parameters, OptionalDouble loss, float gradientScale) {
+        if (gradientScale != 1f) {
+            for (TrainableParameter parameter : parameters) {
+                parameter.gradient().muli(gradientScale);
+            }
+        }
+        step(parameters, loss);
+    }
+
+    /**
      * Whether the optimizer runs its engine-op path on CPU parameters too (the option {@code engine_ops}); parameters
      * on another device always take it. False by default.
      */

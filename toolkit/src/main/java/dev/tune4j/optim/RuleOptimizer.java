@@ -71,6 +71,18 @@ public final class RuleOptimizer<O extends RuleOptions> implements Optimizer {
 
     @Override
     public void step(List<TrainableParameter> parameters, OptionalDouble loss) {
+        step(parameters, loss, 1f);
+    }
+
+    /**
+     * One step on the gradients times {@code gradientScale}: handed to the rule when it scales gradients itself
+     * ({@link UpdateRule#scalesGradients()}), else applied to the gradient tensors before the rule steps.
+     */
+    @Override
+    public void step(List<TrainableParameter> parameters, OptionalDouble loss, float gradientScale) {
+        if (!(gradientScale > 0) || !Float.isFinite(gradientScale)) {
+            throw new IllegalArgumentException("gradient scale must be finite and > 0, got " + gradientScale);
+        }
         Set<String> seen = new HashSet<>();
         for (TrainableParameter parameter : parameters) {
             if (!seen.add(parameter.name())) {
@@ -80,11 +92,23 @@ public final class RuleOptimizer<O extends RuleOptions> implements Optimizer {
         if (loss.isPresent() && !Double.isFinite(loss.getAsDouble())) {
             throw new IllegalArgumentException("loss is " + loss.getAsDouble() + "; stop the run instead of stepping");
         }
-        List<RuleParameter<O>> forRule = new ArrayList<>(parameters.size());
+        List<Resolved<O>> resolvedParameters = new ArrayList<>(parameters.size());
         for (TrainableParameter parameter : parameters) { // resolving checks each parameter (e.g. GaLore's rank)
-            Resolved<O> of = resolve(parameter);
+            resolvedParameters.add(resolve(parameter));
+        }
+        boolean ruleScales = rule.scalesGradients();
+        if (!ruleScales && gradientScale != 1f) {
+            for (TrainableParameter parameter : parameters) {
+                parameter.gradient().muli(gradientScale);
+            }
+        }
+        List<RuleParameter<O>> forRule = new ArrayList<>(parameters.size());
+        for (int i = 0; i < parameters.size(); i++) {
+            TrainableParameter parameter = parameters.get(i);
+            Resolved<O> of = resolvedParameters.get(i);
             forRule.add(new RuleParameter<>(parameter.name(), parameter.role(), parameter.weight(),
-                    parameter.gradient(), of.options(), of.options().lr() * learningRateScale, true,
+                    parameter.gradient(), ruleScales ? gradientScale : 1f, of.options(),
+                    of.options().lr() * learningRateScale, true,
                     new RuleState(store, parameter.name(), "", parameter.weight().getDevice(), of.specs())));
         }
         t++; // only once every parameter was accepted: a refused step does not count

@@ -10,6 +10,8 @@ import ai.djl.ndarray.NDArray;
  * @param role what the parameter is for in its model
  * @param weight the array to update in place
  * @param gradient this step's gradient, same shape (the optimizer zeroes it afterwards, not the rule)
+ * @param gradientScale the factor the rule multiplies every gradient element by, in float, before using it (gradient
+ *     clipping's); always 1 for a rule whose {@link UpdateRule#scalesGradients()} is false
  * @param options the options of the parameter's group
  * @param lr this step's learning rate: the group's {@code lr} times the schedule's scale
  * @param decay whether the rule applies its weight decay here; false where a wrapper (GaLore) steps a projected
@@ -18,7 +20,15 @@ import ai.djl.ndarray.NDArray;
  * @param <O> the rule's options type
  */
 public record RuleParameter<O extends RuleOptions>(String name, ParameterRole role, NDArray weight, NDArray gradient,
-        O options, double lr, boolean decay, RuleState state) {
+        float gradientScale, O options, double lr, boolean decay, RuleState state) {
+
+    /** Validates the gradient scale. */
+    public RuleParameter {
+        if (!(gradientScale > 0) || !Float.isFinite(gradientScale)) {
+            throw new IllegalArgumentException("gradient scale of parameter '" + name + "' must be finite and > 0, got "
+                    + gradientScale);
+        }
+    }
 
     /** Number of elements. */
     public long size() {

@@ -31,6 +31,16 @@ public interface UpdateRule<O extends RuleOptions> {
      */
     void step(long t, List<RuleParameter<O>> parameters, OptionalDouble loss);
 
+    /**
+     * Whether {@link #step} multiplies each gradient element by {@link RuleParameter#gradientScale()} itself, in float
+     * before anything else uses it (so the result is the same bits as a step on the scaled gradient tensor). A rule
+     * that does (Adam's Java kernel) spares the optimizer a pass that reads and writes every gradient when clipping
+     * acts; for any other rule the optimizer scales the gradient tensors first and hands it a scale of 1.
+     */
+    default boolean scalesGradients() {
+        return false;
+    }
+
     /** Scalars of the last step for reports, in a stable order; empty if none. */
     default Map<String, Double> telemetry() {
         return Map.of();

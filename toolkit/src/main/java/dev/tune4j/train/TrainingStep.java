@@ -27,9 +27,14 @@ import java.util.function.Function;
  *
  * <pre>
  * step manager  -> forward + loss (caller's function) -> backward
- *               -> [clip gradients] -> optimizer.step(trainable parameters, loss) (zeroes the gradients)
- *               -> close the step manager (every activation and temporary of the step)
+ *               -> global gradient norm -> optimizer.step(trainable parameters, loss, clip factor)
+ *                  (zeroes the gradients) -> close the step manager (every activation and temporary of the step)
  * </pre>
+ *
+ * Clipping is PyTorch's {@code clip_grad_norm_}: when the norm exceeds the maximum, the gradients are multiplied by
+ * {@code max / (norm + 1e-6)} in float; the optimizer applies that factor in its kernels as it reads the gradients
+ * where its rule can ({@link dev.tune4j.optim.UpdateRule#scalesGradients()}: Adam and AdamW), else to the gradient
+ * tensors first, so the weights are the same bits either way.
  *
  * Trainable parameters are the model's parameters that require a gradient (frozen base weights under LoRA do not),
  * named as Hugging Face names them and handed to the optimizer with the role their model declares
@@ -50,9 +55,12 @@ public final class TrainingStep {
      * @param gradientNorm global L2 norm of all gradients, before clipping
      * @param forwardNanos time of the caller's function (forward pass and loss)
      * @param backwardNanos time of the backward pass
-     * @param optimizerNanos time of clipping and the optimizer step
+     * @param optimizerNanos time of the gradient norm, clipping and the optimizer step
+     * @param gradientNormNanos the part of {@code optimizerNanos} spent on the global gradient norm (one read of every
+     *     gradient); the rest is {@code optimizer.step}
      */
-    public record Result(double loss, double gradientNorm, long forwardNanos, long backwardNanos, long optimizerNanos) {}
+    public record Result(double loss, double gradientNorm, long forwardNanos, long backwardNanos, long optimizerNanos,
+            long gradientNormNanos) {}
 
     /**
      * A step for {@code model} with {@code optimizer}.
@@ -161,19 +169,17 @@ public final class TrainingStep {
                 trainable.add(new TrainableParameter(entry.getKey(), weight, weight.getGradient(),
                         roles.get(entry.getKey())));
             }
+            long normStart = System.nanoTime();
             double norm = globalNorm(trainable, optimizer.engineOps());
+            long normNanos = System.nanoTime() - normStart;
             if (!Double.isFinite(norm)) {
                 throw new ArithmeticException("gradient norm is " + norm + " at a finite loss " + loss
                         + "; non-finite gradients in " + nonFinite(trainable) + "; nothing was updated");
             }
-            if (norm > maxGradientNorm) {
-                float scale = (float) (maxGradientNorm / (norm + 1e-6));
-                for (TrainableParameter parameter : trainable) {
-                    parameter.gradient().muli(scale);
-                }
-            }
-            optimizer.step(trainable, OptionalDouble.of(loss));
-            return new Result(loss, norm, forwardNanos, backwardNanos, System.nanoTime() - optimizerStart);
+            // clipping: the optimizer multiplies the gradients by this (in its kernels where they can, in one pass)
+            float scale = norm > maxGradientNorm ? (float) (maxGradientNorm / (norm + 1e-6)) : 1f;
+            optimizer.step(trainable, OptionalDouble.of(loss), scale);
+            return new Result(loss, norm, forwardNanos, backwardNanos, System.nanoTime() - optimizerStart, normNanos);
         } finally {
             for (TrainableParameter parameter : trainable) {
                 parameter.gradient().close(); // the handle only; the gradient tensor stays with the weight

@@ -54,6 +54,24 @@ class RuleOptimizerTest {
     }
 
     @Test
+    void aRuleThatDoesNotScaleGradientsGetsThemScaledByTheOptimizer() {
+        try (NDManager manager = NDManager.newBaseManager();
+                var sgd = MomentumSgd.of(OptimizerSettings.of(Map.of("lr", 0.5, "weight_decay", 0.1), 10))) {
+            NDArray w = manager.create(new float[] {1f, -2f});
+            NDArray b = manager.create(new float[] {0.5f});
+            var step1 = parameters(w, b, new float[] {1f, 1f}, new float[] {2f});
+            sgd.step(step1, OptionalDouble.empty(), 0.5f);
+            // g = (1, 1)·0.5: w -= 0.5 * ((0.5, 0.5) + 0.1 * (1, -2)) = (1 - 0.3, -2 - 0.15) = (0.7, -2.15)
+            assertArrayEquals(new float[] {0.7f, -2.15f}, w.toFloatArray(), 1e-6f);
+            // b: g = 2·0.5 = 1; b -= 0.5 * (1 + 0.1 * 0.5) = 0.5 - 0.525 = -0.025
+            assertArrayEquals(new float[] {-0.025f}, b.toFloatArray(), 1e-6f);
+            for (TrainableParameter p : step1) {
+                assertArrayEquals(new float[(int) p.size()], p.gradient().toFloatArray(), 0f, "gradient not zeroed");
+            }
+        }
+    }
+
+    @Test
     void engineOpsIsAnOptimizerWideOptionOfEverySchema() {
         assertTrue(MomentumSgd.SCHEMA.names().contains(OptionSchema.ENGINE_OPS));
         try (var off = MomentumSgd.of(OptimizerSettings.of(Map.of(), 10));

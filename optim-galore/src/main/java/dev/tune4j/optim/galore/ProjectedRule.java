@@ -174,7 +174,8 @@ final class ProjectedRule<I extends RuleOptions> implements UpdateRule<GaLoreOpt
 
     private RuleParameter<I> handOver(RuleParameter<GaLoreOptions> parameter, NDArray weight, NDArray gradient,
             boolean decay, RuleState state) {
-        return new RuleParameter<>(parameter.name(), parameter.role(), weight, gradient,
+        // GaLore does not scale gradients itself (the optimizer has scaled them), so the scale it got is 1
+        return new RuleParameter<>(parameter.name(), parameter.role(), weight, gradient, parameter.gradientScale(),
                 innerOptions(parameter.options()), parameter.lr(), decay, state);
     }
 

@@ -15,7 +15,8 @@ import java.util.OptionalDouble;
 /**
  * Adam and AdamW with exactly PyTorch's semantics ({@code torch.optim.Adam} / {@code AdamW}, no amsgrad, minimizing),
  * run by the fused Java kernel {@link FusedAdamKernel} directly on the tensors' memory: for each parameter one pass
- * reads θ, g, m, v and writes θ, m, v.
+ * reads θ, g, m, v and writes θ, m, v. Gradient clipping's factor is applied in that pass as g is read
+ * ({@link #scalesGradients()}), so clipping adds no pass over the gradients.
  *
  * <pre>
  *   Adam:  g ← g + wd·θ            AdamW:  θ ← θ·(1 - lr·wd)
@@ -53,6 +54,12 @@ final class AdamRule implements UpdateRule<AdamOptions> {
         return List.of(StateSpec.float32("m", shape), StateSpec.float32("v", shape));
     }
 
+    /** The Java kernel multiplies each gradient element by the clipping factor as it reads it. */
+    @Override
+    public boolean scalesGradients() {
+        return true;
+    }
+
     @Override
     public void step(long t, List<RuleParameter<AdamOptions>> parameters, OptionalDouble loss) {
         for (RuleParameter<AdamOptions> parameter : parameters) {
@@ -63,6 +70,9 @@ final class AdamRule implements UpdateRule<AdamOptions> {
         }
         for (RuleParameter<AdamOptions> parameter : parameters) {
             if (parameter.usesEngineOps(engineOps)) {
+                if (parameter.gradientScale() != 1f) { // the engine's Adam takes no scale
+                    parameter.gradient().muli(parameter.gradientScale());
+                }
                 EngineAdamRule.update(parameter, t, flavor, true);
                 continue;
             }
@@ -72,7 +82,7 @@ final class AdamRule implements UpdateRule<AdamOptions> {
             NDArray m = parameter.state().tensor("m"); // first moment, shape of the parameter
             NDArray v = parameter.state().tensor("v"); // second moment, shape of the parameter
             FusedAdamKernel.updateInChunks(TensorMemory.of(parameter.weight()), TensorMemory.of(parameter.gradient()),
-                    TensorMemory.of(m), TensorMemory.of(v), parameter.size(), step, false);
+                    TensorMemory.of(m), TensorMemory.of(v), parameter.size(), step, parameter.gradientScale(), false);
         }
     }
 

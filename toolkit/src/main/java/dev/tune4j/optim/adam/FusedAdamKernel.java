@@ -14,6 +14,7 @@ import jdk.incubator.vector.VectorSpecies;
  * place, with {@link FloatVector} ({@link FloatVector#SPECIES_PREFERRED}) and a scalar tail. Per element, in float:
  *
  * <pre>
+ *   g = g · gradientScale                    // gradient clipping's factor (1 when the clip does not act)
  *   g = fma(l2, θ, g)                        // Adam's L2 term (l2 = 0 for AdamW)
  *   θ = θ · decayFactor                      // AdamW's decoupled decay (factor 1 for Adam)
  *   m = fma(1-β1, g, β1·m)
@@ -21,6 +22,9 @@ import jdk.incubator.vector.VectorSpecies;
  *   denom = fma(sqrt(v), 1/sqrt(1-β2^t), eps)
  *   θ = fma(-lr/(1-β1^t), m / denom, θ)
  * </pre>
+ *
+ * <p>Scaling the gradient here, as it is read, gives the same bits as scaling the gradient tensor first (one float
+ * multiply either way) and spares a pass that reads and writes every gradient: clipping costs the kernel nothing.
  *
  * <p>With {@code skipNonFinite} (8-bit Adam's float32 tensors, as bitsandbytes does it), an element whose gradient is
  * NaN or ±Inf (before the L2 term) keeps its weight and gets {@code m = v = 0}.
@@ -48,12 +52,22 @@ public final class FusedAdamKernel {
      * {@value #CHUNK_ELEMENTS} elements on {@link KernelThreads}; element-wise, so the same bits on any thread count.
      *
      * @param skipNonFinite as in {@link #update(MemorySegment, MemorySegment, MemorySegment, MemorySegment, long, long,
-     *     AdamStep, boolean)}
+     *     AdamStep, float, boolean)}
      */
     public static void updateInChunks(MemorySegment weight, MemorySegment gradient, MemorySegment m, MemorySegment v,
             long count, AdamStep step, boolean skipNonFinite) {
+        updateInChunks(weight, gradient, m, v, count, step, 1f, skipNonFinite);
+    }
+
+    /**
+     * As {@link #updateInChunks(MemorySegment, MemorySegment, MemorySegment, MemorySegment, long, AdamStep, boolean)},
+     * with every gradient element multiplied by {@code gradientScale} as it is read (the gradient memory is not
+     * written).
+     */
+    public static void updateInChunks(MemorySegment weight, MemorySegment gradient, MemorySegment m, MemorySegment v,
+            long count, AdamStep step, float gradientScale, boolean skipNonFinite) {
         KernelThreads.forEachChunk(count, CHUNK_ELEMENTS,
-                (chunk, from, to) -> update(weight, gradient, m, v, from, to, step, skipNonFinite));
+                (chunk, from, to) -> update(weight, gradient, m, v, from, to, step, gradientScale, skipNonFinite));
     }
 
     /**
@@ -66,7 +80,7 @@ public final class FusedAdamKernel {
      */
     public static void update(MemorySegment weight, MemorySegment gradient, MemorySegment m, MemorySegment v, long from,
             long to, AdamStep step) {
-        update(weight, gradient, m, v, from, to, step, false);
+        update(weight, gradient, m, v, from, to, step, 1f, false);
     }
 
     /**
@@ -77,10 +91,11 @@ public final class FusedAdamKernel {
      * @param gradient g, read only
      * @param m first moment, read and written
      * @param v second moment, read and written
+     * @param gradientScale factor each gradient element is multiplied by (in float) before anything else uses it
      * @param skipNonFinite whether an element whose gradient is NaN or ±Inf keeps its weight and gets zero moments
      */
     public static void update(MemorySegment weight, MemorySegment gradient, MemorySegment m, MemorySegment v, long from,
-            long to, AdamStep step, boolean skipNonFinite) {
+            long to, AdamStep step, float gradientScale, boolean skipNonFinite) {
         float l2 = step.l2();
         float decay = step.decayFactor();
         float beta1 = step.beta1Float();
@@ -98,7 +113,7 @@ public final class FusedAdamKernel {
             for (; i < vectorEnd; i += lanes) {
                 long offset = i * Float.BYTES;
                 FloatVector theta = FloatVector.fromMemorySegment(SPECIES, weight, offset, ORDER);
-                FloatVector g = FloatVector.fromMemorySegment(SPECIES, gradient, offset, ORDER);
+                FloatVector g = FloatVector.fromMemorySegment(SPECIES, gradient, offset, ORDER).mul(gradientScale);
                 FloatVector mi = FloatVector.fromMemorySegment(SPECIES, m, offset, ORDER);
                 FloatVector vi = FloatVector.fromMemorySegment(SPECIES, v, offset, ORDER);
                 g = theta.lanewise(VectorOperators.FMA, l2, g);
@@ -116,7 +131,7 @@ public final class FusedAdamKernel {
             for (; i < vectorEnd; i += lanes) {
                 long offset = i * Float.BYTES;
                 FloatVector theta0 = FloatVector.fromMemorySegment(SPECIES, weight, offset, ORDER);
-                FloatVector g = FloatVector.fromMemorySegment(SPECIES, gradient, offset, ORDER);
+                FloatVector g = FloatVector.fromMemorySegment(SPECIES, gradient, offset, ORDER).mul(gradientScale);
                 FloatVector mi = FloatVector.fromMemorySegment(SPECIES, m, offset, ORDER);
                 FloatVector vi = FloatVector.fromMemorySegment(SPECIES, v, offset, ORDER);
                 VectorMask<Float> finite = g.abs().compare(VectorOperators.LT, Float.POSITIVE_INFINITY);
@@ -134,7 +149,7 @@ public final class FusedAdamKernel {
         for (; i < to; i++) {
             long offset = i * Float.BYTES;
             float theta = weight.get(FLOAT, offset);
-            float g = gradient.get(FLOAT, offset);
+            float g = gradient.get(FLOAT, offset) * gradientScale;
             if (skipNonFinite && !Float.isFinite(g)) {
                 m.set(FLOAT, offset, 0f);
                 v.set(FLOAT, offset, 0f);

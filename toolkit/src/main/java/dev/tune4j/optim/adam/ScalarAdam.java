@@ -21,6 +21,15 @@ public final class ScalarAdam {
      */
     public static void update(float[] weight, float[] gradient, float[] m, float[] v, AdamStep step,
             boolean skipNonFinite) {
+        update(weight, gradient, m, v, step, 1f, skipNonFinite);
+    }
+
+    /**
+     * As {@link #update(float[], float[], float[], float[], AdamStep, boolean)}, each gradient element multiplied by
+     * {@code gradientScale} (in float) first, as gradient clipping does.
+     */
+    public static void update(float[] weight, float[] gradient, float[] m, float[] v, AdamStep step,
+            float gradientScale, boolean skipNonFinite) {
         float l2 = step.l2();
         float decay = step.decayFactor();
         float beta1 = step.beta1Float();
@@ -31,13 +40,14 @@ public final class ScalarAdam {
         float eps = step.epsFloat();
         float negativeStepSize = -step.stepSize();
         for (int i = 0; i < weight.length; i++) {
-            if (skipNonFinite && !Float.isFinite(gradient[i])) {
+            float scaled = gradient[i] * gradientScale;
+            if (skipNonFinite && !Float.isFinite(scaled)) {
                 m[i] = 0;
                 v[i] = 0;
                 continue;
             }
             float theta = weight[i];
-            float g = Math.fma(l2, theta, gradient[i]);
+            float g = Math.fma(l2, theta, scaled);
             theta = theta * decay;
             float mi = Math.fma(oneMinusBeta1, g, beta1 * m[i]);
             float vi = Math.fma(oneMinusBeta2, g * g, beta2 * v[i]);

@@ -19,6 +19,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** The fused kernel against its scalar twin, bit for bit, with NaN and ±Inf gradients in vector lanes and the tail. */
 class FusedAdamKernelTest {
     private static final int STEPS = 20;
+    /** A clipping factor whose products with the test gradients are rarely exact in float. */
+    private static final float CLIP_SCALE = 0.3719f;
 
     /** Gradients of step {@code step}: {@code 0.1 sin(...)}, with NaN/±Inf at a few places on every third step. */
     private static float[] gradient(int size, int step) {
@@ -55,9 +57,10 @@ class FusedAdamKernelTest {
             for (int t = 1; t <= STEPS; t++) {
                 AdamStep step = new AdamStep(1e-2, 0.9, 0.999, 1e-8, 0.05, decoupled, t);
                 float[] g = gradient(size, t);
-                FusedAdamKernel.update(weightMemory, segment(arena, g), mMemory, vMemory, 0, size, step,
+                float scale = t % 2 == 0 ? CLIP_SCALE : 1f; // clipping acts on every other step
+                FusedAdamKernel.update(weightMemory, segment(arena, g), mMemory, vMemory, 0, size, step, scale,
                         skipNonFinite);
-                ScalarAdam.update(weight, g, m, v, step, skipNonFinite);
+                ScalarAdam.update(weight, g, m, v, step, scale, skipNonFinite);
                 String where = "decoupled " + decoupled + ", skip " + skipNonFinite + ", step " + t;
                 assertArrayEquals(weight, floats(weightMemory), "weights, " + where);
                 assertArrayEquals(m, floats(mMemory), "m, " + where);
@@ -92,12 +95,45 @@ class FusedAdamKernelTest {
                 float[] g = gradient(size, t);
                 MemorySegment gradientMemory = segment(arena, g);
                 KernelThreadCounts.with(threads, () -> FusedAdamKernel.updateInChunks(weightMemory, gradientMemory,
-                        mMemory, vMemory, size, step, skipNonFinite));
-                ScalarAdam.update(weight, g, m, v, step, skipNonFinite);
+                        mMemory, vMemory, size, step, CLIP_SCALE, skipNonFinite));
+                ScalarAdam.update(weight, g, m, v, step, CLIP_SCALE, skipNonFinite);
                 assertArrayEquals(weight, floats(weightMemory), "weights, " + threads + " threads, step " + t);
                 assertArrayEquals(m, floats(mMemory), "m, step " + t);
                 assertArrayEquals(v, floats(vMemory), "v, step " + t);
             }
+        }
+    }
+
+    /**
+     * What lets the optimizer hand the clipping factor to the kernel instead of scaling every gradient first: scaling
+     * each element as it is read gives the same bits as a step on the gradient scaled beforehand (one float multiply).
+     */
+    @ParameterizedTest
+    @CsvSource({"false", "true"})
+    void scalingTheGradientAsItIsReadEqualsScalingItFirst(boolean decoupled) {
+        int size = 4 * FusedAdamKernel.lanes() * 16 + 3;
+        float[] g = gradient(size, 2);
+        float[] scaledFirst = new float[size];
+        for (int i = 0; i < size; i++) {
+            scaledFirst[i] = g[i] * CLIP_SCALE;
+        }
+        AdamStep step = new AdamStep(1e-2, 0.9, 0.999, 1e-8, 0.05, decoupled, 4);
+        try (Arena arena = Arena.ofConfined()) {
+            float[][] results = new float[2][];
+            for (int run = 0; run < 2; run++) {
+                float[] weight = DeterministicTensors.sinArangeFloat(size, 1.0, 0);
+                float[] m = DeterministicTensors.sinArangeFloat(size, 0.01, 3);
+                float[] v = new float[size];
+                Arrays.fill(v, 1e-4f);
+                MemorySegment weightMemory = segment(arena, weight);
+                MemorySegment gradientMemory = segment(arena, run == 0 ? g : scaledFirst);
+                FusedAdamKernel.update(weightMemory, gradientMemory, segment(arena, m), segment(arena, v), 0, size,
+                        step, run == 0 ? CLIP_SCALE : 1f, false);
+                results[run] = floats(weightMemory);
+                assertArrayEquals(run == 0 ? g : scaledFirst, floats(gradientMemory), "the gradient is not written");
+            }
+            assertArrayEquals(results[1], results[0], "weights after the step");
+            assertNotEquals(DeterministicTensors.sinArangeFloat(size, 1.0, 0)[1], results[0][1], "the step moved it");
         }
     }
 
@@ -120,7 +156,7 @@ class FusedAdamKernelTest {
             MemorySegment mMemory = segment(arena, m);
             MemorySegment vMemory = segment(arena, v);
             FusedAdamKernel.update(weightMemory, segment(arena, g), mMemory, vMemory, 0, size,
-                    new AdamStep(1e-2, 0.9, 0.999, 1e-8, 0.1, true, 3), true);
+                    new AdamStep(1e-2, 0.9, 0.999, 1e-8, 0.1, true, 3), 1f, true);
             float[] after = floats(weightMemory);
             for (int position : positions) {
                 assertEquals(weight[position], after[position], 0f, "weight " + position);
