@@ -114,6 +114,12 @@ public final class Adam8bit implements UpdateRule<Adam8bitOptions> {
         return List.of(StateSpec.float32("exp_avg", shape), StateSpec.float32("exp_avg_sq", shape));
     }
 
+    /** The Java kernels multiply each gradient element by the clipping factor as they read it. */
+    @Override
+    public boolean scalesGradients() {
+        return true;
+    }
+
     @Override
     public void step(long t, List<RuleParameter<Adam8bitOptions>> parameters, OptionalDouble loss) {
         for (RuleParameter<Adam8bitOptions> parameter : parameters) {
@@ -128,6 +134,9 @@ public final class Adam8bit implements UpdateRule<Adam8bitOptions> {
             RuleState state = parameter.state();
             long size = parameter.size();
             boolean engine = parameter.usesEngineOps(engineOps);
+            if (engine && parameter.gradientScale() != 1f) { // the engine-op path scales the tensor first
+                parameter.gradient().muli(parameter.gradientScale());
+            }
             if (quantizes(parameter.name(), parameter.role(), size, options) && engine) {
                 BlockwiseEngineOps.step8bit(parameter.weight(), parameter.gradient(), state.tensor("state1"),
                         state.tensor("absmax1"), state.tensor("state2"), state.tensor("absmax2"),
@@ -143,12 +152,14 @@ public final class Adam8bit implements UpdateRule<Adam8bitOptions> {
                 NDArray absmax2 = state.tensor("absmax2"); // (⌈n/B⌉) float32 scale of v per block
                 BlockwiseAdamKernel.step8bit(TensorMemory.of(parameter.weight()),
                         TensorMemory.of(parameter.gradient()), TensorMemory.of(codes1), TensorMemory.of(absmax1),
-                        TensorMemory.of(codes2), TensorMemory.of(absmax2), size, options.blockSize(), step);
+                        TensorMemory.of(codes2), TensorMemory.of(absmax2), size, options.blockSize(), step,
+                        parameter.gradientScale());
             } else {
                 NDArray m = state.tensor("exp_avg"); // (weight's shape) float32 first moment
                 NDArray v = state.tensor("exp_avg_sq"); // (weight's shape) float32 second moment
                 FusedAdamKernel.updateInChunks(TensorMemory.of(parameter.weight()),
-                        TensorMemory.of(parameter.gradient()), TensorMemory.of(m), TensorMemory.of(v), size, step, true);
+                        TensorMemory.of(parameter.gradient()), TensorMemory.of(m), TensorMemory.of(v), size, step,
+                        parameter.gradientScale(), true);
                 float32Elements += size;
             }
             elements += size;

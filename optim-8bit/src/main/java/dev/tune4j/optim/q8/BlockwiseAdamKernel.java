@@ -78,6 +78,17 @@ public final class BlockwiseAdamKernel {
     public static void step8bit(MemorySegment weight, MemorySegment gradient, MemorySegment codes1,
             MemorySegment absmax1, MemorySegment codes2, MemorySegment absmax2, long size, int blockSize,
             AdamStep step) {
+        step8bit(weight, gradient, codes1, absmax1, codes2, absmax2, size, blockSize, step, 1f);
+    }
+
+    /**
+     * As {@link #step8bit(MemorySegment, MemorySegment, MemorySegment, MemorySegment, MemorySegment, MemorySegment,
+     * long, int, AdamStep)}, each gradient element multiplied by {@code gradientScale} (in float, gradient clipping's
+     * factor) as it is read: the same bits as a step on the gradient scaled beforehand, without a pass over it.
+     */
+    public static void step8bit(MemorySegment weight, MemorySegment gradient, MemorySegment codes1,
+            MemorySegment absmax1, MemorySegment codes2, MemorySegment absmax2, long size, int blockSize,
+            AdamStep step, float gradientScale) {
         Constants constants = Constants.of(step);
         long blocks = (size + blockSize - 1) / blockSize;
         checkBytes("weight", weight, size * 4);
@@ -92,8 +103,8 @@ public final class BlockwiseAdamKernel {
             for (long block = firstBlock; block < endBlock; block++) {
                 long start = block * blockSize;
                 int length = (int) Math.min(blockSize, size - start);
-                update(weight, gradient, start, length, constants, scratch, codes1, absmax1.getAtIndex(FLOAT, block),
-                        codes2, absmax2.getAtIndex(FLOAT, block));
+                update(weight, gradient, gradientScale, start, length, constants, scratch, codes1,
+                        absmax1.getAtIndex(FLOAT, block), codes2, absmax2.getAtIndex(FLOAT, block));
                 absmax1.setAtIndex(FLOAT, block, scratch.max1);
                 absmax2.setAtIndex(FLOAT, block, scratch.max2);
                 quantizeFirst(scratch.m, length, scratch.max1, codes1, start, scratch.codes);
@@ -194,7 +205,8 @@ public final class BlockwiseAdamKernel {
      * {@code scratch.max2}. The absmax is the largest magnitude by float bits, which orders non-negative floats as
      * their values (NaN above all).
      */
-    private static void update(MemorySegment weight, MemorySegment gradient, long start, int length, Constants c,
+    private static void update(MemorySegment weight, MemorySegment gradient, float gradientScale, long start,
+            int length, Constants c,
             BlockScratch scratch, MemorySegment codes1, float absmax1, MemorySegment codes2, float absmax2) {
         float[] m = scratch.m;
         float[] v = scratch.v;
@@ -211,7 +223,7 @@ public final class BlockwiseAdamKernel {
             ((IntVector) ByteVector.fromMemorySegment(BYTES, codes2, start + j, ORDER).castShape(INTS, 0))
                     .and(0xff).intoArray(indexes, j);
             FloatVector v0 = FloatVector.fromArray(SPECIES, MAP2_VALUES, 0, indexes, j).mul(absmax2);
-            FloatVector g = FloatVector.fromMemorySegment(SPECIES, gradient, offset, ORDER);
+            FloatVector g = FloatVector.fromMemorySegment(SPECIES, gradient, offset, ORDER).mul(gradientScale);
             FloatVector p = FloatVector.fromMemorySegment(SPECIES, weight, offset, ORDER);
             VectorMask<Float> finite = g.abs().compare(VectorOperators.LT, Float.POSITIVE_INFINITY);
             if (c.l2() != 0) {
@@ -236,7 +248,7 @@ public final class BlockwiseAdamKernel {
             long index = start + j;
             float m0 = MAP1_VALUES[codes1.get(ValueLayout.JAVA_BYTE, index) & 0xff] * absmax1;
             float v0 = MAP2_VALUES[codes2.get(ValueLayout.JAVA_BYTE, index) & 0xff] * absmax2;
-            float g = gradient.getAtIndex(FLOAT, index);
+            float g = gradient.getAtIndex(FLOAT, index) * gradientScale;
             if (!Float.isFinite(g)) {
                 m[j] = 0;
                 v[j] = 0;

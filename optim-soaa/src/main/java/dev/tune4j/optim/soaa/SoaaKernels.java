@@ -110,16 +110,18 @@ final class SoaaKernels {
      * Pass 1: m ← β1·m + (1−β1)·g, s ← β2·s + (1−β2)·g², for CENTERED also v ← β2·v + (1−β2)·c·(g − m̂_{t−1})²
      * with m̂_{t−1} from m before its update; adds this tensor's terms of R to {@code sums}.
      *
+     * @param gradientScale factor each gradient element is multiplied by (in float) as it is read: gradient
+     *     clipping's, the same bits as scaling the gradient beforehand
      * @param variance the v tensor for CENTERED, else ignored (may be null)
      */
-    static void updateMoments(MemorySegment gradient, MemorySegment firstMoment, MemorySegment secondMoment,
-            MemorySegment variance, long count, MomentConstants k, MomentSums sums) {
+    static void updateMoments(MemorySegment gradient, float gradientScale, MemorySegment firstMoment,
+            MemorySegment secondMoment, MemorySegment variance, long count, MomentConstants k, MomentSums sums) {
         long vectorEnd = SPECIES.loopBound(count);
         int chunks = KernelThreads.chunks(vectorEnd, CHUNK_ELEMENTS);
         double[] squared = new double[chunks]; // (chunks) Σ m² or Σ m̂²/(v̂+ε) of each chunk, folded in lane order
         double[] spread = new double[chunks]; // (chunks) Σ v or Σ s of each chunk (RATIO_OF_SUMS only)
         KernelThreads.forEachChunk(vectorEnd, TASK_ELEMENTS, (task, from, to) -> updateMomentChunks(gradient,
-                firstMoment, secondMoment, variance, from, to, k, squared, spread));
+                gradientScale, firstMoment, secondMoment, variance, from, to, k, squared, spread));
         for (int chunk = 0; chunk < chunks; chunk++) {
             if (k.sumOfRatios()) {
                 sums.ratios += squared[chunk];
@@ -131,7 +133,7 @@ final class SoaaKernels {
         float oneMinusBeta1 = k.oneMinusBeta1();
         float oneMinusBeta2 = k.oneMinusBeta2();
         for (long offset = vectorEnd * Float.BYTES; offset < count * Float.BYTES; offset += Float.BYTES) {
-            float g = gradient.get(FLOAT, offset);
+            float g = gradient.get(FLOAT, offset) * gradientScale;
             float mOld = firstMoment.get(FLOAT, offset);
             float m = mOld * k.beta1() + g * oneMinusBeta1;
             float s = secondMoment.get(FLOAT, offset) * k.beta2() + g * g * oneMinusBeta2;
@@ -158,7 +160,7 @@ final class SoaaKernels {
      * Pass 1 over the vector elements {@code [from, to)} ({@code from} a multiple of {@link #CHUNK_ELEMENTS}): each
      * chunk's lane-order folds go to {@code squared[c]} and {@code spread[c]}, c the chunk's index in the tensor.
      */
-    private static void updateMomentChunks(MemorySegment gradient, MemorySegment firstMoment,
+    private static void updateMomentChunks(MemorySegment gradient, float gradientScale, MemorySegment firstMoment,
             MemorySegment secondMoment, MemorySegment variance, long from, long to, MomentConstants k,
             double[] squaredFolds, double[] spreadFolds) {
         long bound = to * Float.BYTES;
@@ -171,7 +173,7 @@ final class SoaaKernels {
             FloatVector squared = FloatVector.zero(SPECIES);
             FloatVector spread = FloatVector.zero(SPECIES);
             for (; offset < chunkEnd; offset += VECTOR_BYTES) {
-                FloatVector g = FloatVector.fromMemorySegment(SPECIES, gradient, offset, ORDER);
+                FloatVector g = FloatVector.fromMemorySegment(SPECIES, gradient, offset, ORDER).mul(gradientScale);
                 FloatVector mOld = FloatVector.fromMemorySegment(SPECIES, firstMoment, offset, ORDER);
                 FloatVector sOld = FloatVector.fromMemorySegment(SPECIES, secondMoment, offset, ORDER);
                 FloatVector m = mOld.mul(k.beta1()).add(g.mul(oneMinusBeta1));

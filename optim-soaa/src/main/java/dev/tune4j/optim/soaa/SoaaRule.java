@@ -124,6 +124,12 @@ public final class SoaaRule implements UpdateRule<SoaaOptions> {
         return centered ? List.of(m, s, StateSpec.float32("v", shape)) : List.of(m, s);
     }
 
+    /** Pass 1 multiplies each gradient element by the clipping factor as it reads it (the only pass that reads g). */
+    @Override
+    public boolean scalesGradients() {
+        return true;
+    }
+
     @Override
     public void step(long t, List<RuleParameter<SoaaOptions>> parameters, OptionalDouble loss) {
         boolean engine = false;
@@ -145,6 +151,11 @@ public final class SoaaRule implements UpdateRule<SoaaOptions> {
             elements += parameter.size();
         }
         if (engine) {
+            for (RuleParameter<SoaaOptions> parameter : parameters) {
+                if (parameter.gradientScale() != 1f) { // the engine ops scale the tensor first
+                    parameter.gradient().muli(parameter.gradientScale());
+                }
+            }
             float[] decayRates = new float[parameters.size()];
             for (int p = 0; p < decayRates.length; p++) {
                 RuleParameter<SoaaOptions> parameter = parameters.get(p);
@@ -163,9 +174,9 @@ public final class SoaaRule implements UpdateRule<SoaaOptions> {
         // pass 1: moments and the sums of R
         SoaaKernels.MomentSums momentSums = new SoaaKernels.MomentSums();
         for (RuleParameter<SoaaOptions> parameter : parameters) {
-            SoaaKernels.updateMoments(TensorMemory.of(parameter.gradient()), TensorMemory.of(firstMoment(parameter)),
-                    TensorMemory.of(secondMoment(parameter)), variance(parameter), parameter.size(), momentConstants,
-                    momentSums);
+            SoaaKernels.updateMoments(TensorMemory.of(parameter.gradient()), parameter.gradientScale(),
+                    TensorMemory.of(firstMoment(parameter)), TensorMemory.of(secondMoment(parameter)),
+                    variance(parameter), parameter.size(), momentConstants, momentSums);
         }
         double ratio;
         if (sumOfRatios) {

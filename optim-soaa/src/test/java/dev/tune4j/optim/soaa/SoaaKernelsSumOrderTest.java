@@ -47,7 +47,7 @@ class SoaaKernelsSumOrderTest {
                 MemorySegment.copy(firstMoment, 0, m, ValueLayout.JAVA_FLOAT, 0, COUNT);
                 MemorySegment.copy(secondMoment, 0, s, ValueLayout.JAVA_FLOAT, 0, COUNT);
                 SoaaKernels.MomentSums sums = new SoaaKernels.MomentSums();
-                SoaaKernels.updateMoments(g, m, s, null, COUNT, constants, sums);
+                SoaaKernels.updateMoments(g, 1f, m, s, null, COUNT, constants, sums);
                 assertEquals(expected[0], sums.squaredMoment, 0.0, "Σ m² at call " + call);
                 assertEquals(expected[1], sums.variance, 0.0, "Σ s at call " + call);
             }
@@ -88,7 +88,7 @@ class SoaaKernelsSumOrderTest {
                 SoaaKernels.MomentSums sums = new SoaaKernels.MomentSums();
                 SoaaKernels.UpdateSums updateSums = new SoaaKernels.UpdateSums();
                 KernelThreadCounts.with(threads, () -> {
-                    SoaaKernels.updateMoments(g, m, s, null, count, constants, sums);
+                    SoaaKernels.updateMoments(g, 1f, m, s, null, count, constants, sums);
                     SoaaKernels.applyUpdate(w, m, s, null, count, update, updateSums);
                 });
                 assertEquals(expected[0], sums.squaredMoment, 0.0, "Σ m² on " + threads + " threads");

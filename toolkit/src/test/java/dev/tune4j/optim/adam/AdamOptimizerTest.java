@@ -263,47 +263,4 @@ class AdamOptimizerTest {
         assertEquals(0.01, Optimizers.factory("adamw").schema().parse(Map.of(), "test").number("weight_decay"));
         assertEquals(0.0, Optimizers.factory("adam").schema().parse(Map.of(), "test").number("weight_decay"));
     }
-
-    /**
-     * Clipping's factor handed to the optimizer gives the same bits as a step on gradients scaled beforehand, on the
-     * Java kernel (which scales as it reads) and on the engine-op path (which scales the tensor), and the gradients are
-     * zeroed, not left scaled; ids whose rule does not scale (SOAA, 8-bit, GaLore) are scaled by the optimizer.
-     */
-    @ParameterizedTest
-    @CsvSource({"adam, false", "adamw, false", "adamw, true", "adamw_engine, false"})
-    void aGradientScaleEqualsScalingTheGradientsFirst(String id, boolean engineOps) {
-        float scale = 0.3719f;
-        Map<String, Object> options = Map.of("lr", 1e-2, "weight_decay", 0.05, "engine_ops", engineOps);
-        try (Optimizer scaling = create(id, options); Optimizer prescaled = create(id, options)) {
-            List<TrainableParameter> first = new ArrayList<>();
-            List<TrainableParameter> second = new ArrayList<>();
-            for (int p = 0; p < SIZES.length; p++) {
-                first.add(parameter(manager, "p" + p, SIZES[p]));
-                second.add(parameter(manager, "p" + p, SIZES[p]));
-            }
-            for (int step = 1; step <= 3; step++) {
-                for (int p = 0; p < SIZES.length; p++) {
-                    float[] g = gradientOfStep(SIZES[p], step, p);
-                    write(first.get(p).gradient(), g);
-                    float[] scaled = new float[g.length];
-                    for (int i = 0; i < g.length; i++) {
-                        scaled[i] = g[i] * scale;
-                    }
-                    write(second.get(p).gradient(), scaled);
-                }
-                scaling.step(first, OptionalDouble.empty(), scale);
-                prescaled.step(second, OptionalDouble.empty(), 1f);
-                for (int p = 0; p < SIZES.length; p++) {
-                    assertArrayEquals(second.get(p).weight().toFloatArray(), first.get(p).weight().toFloatArray(),
-                            id + " weights of p" + p + " at step " + step);
-                    assertArrayEquals(new float[SIZES[p]], first.get(p).gradient().toFloatArray(), 0f, "zeroed");
-                }
-            }
-            assertNotEquals(parameter(manager, "x", 7).weight().toFloatArray()[1],
-                    first.get(1).weight().toFloatArray()[1], "the steps moved the weights");
-            assertThrows(IllegalArgumentException.class, () -> scaling.step(first, OptionalDouble.empty(), 0f));
-            assertThrows(IllegalArgumentException.class,
-                    () -> scaling.step(first, OptionalDouble.empty(), Float.NaN));
-        }
-    }
 }
