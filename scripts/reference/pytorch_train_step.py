@@ -14,11 +14,11 @@ It prints the medians of the step and its phases, tokens/s, the process's peak R
 the whole process, libraries included) and, with --dropout-cost, the step with dropout 0.1 against none in alternation.
 `--matmul` times the BERT-shaped product [1024x384]x[384x1536].
 
-    apt-get install python3-torch libopenblas0-pthread    # Debian's PyTorch; OpenBLAS for its matrix products
-    python3 scripts/reference/pytorch_train_step.py minilm --steps 20
-    python3 scripts/reference/pytorch_train_step.py llama --steps 40
-    python3 scripts/reference/pytorch_train_step.py minilm --dropout-cost --steps 20
-    python3 scripts/reference/pytorch_train_step.py --matmul
+    apt-get install python3-torch libopenblas0-pthread    # Debian's PyTorch, for Debian's /usr/bin/python3
+    /usr/bin/python3 scripts/reference/pytorch_train_step.py minilm --steps 20
+    /usr/bin/python3 scripts/reference/pytorch_train_step.py llama --steps 40
+    /usr/bin/python3 scripts/reference/pytorch_train_step.py minilm --dropout-cost --steps 20
+    /usr/bin/python3 scripts/reference/pytorch_train_step.py --matmul
 """
 import argparse
 import math

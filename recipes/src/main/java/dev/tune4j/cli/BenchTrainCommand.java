@@ -146,10 +146,13 @@ final class BenchTrainCommand implements Callable<Integer> {
         out.printf("median step %.1f ms: forward %.1f, backward %.1f, optimizer %.1f (medians of each phase; the"
                 + " phases' medians need not add up to the step's)%n", step, forward, backward, optimizer);
         double norm = median(timed, MetricKeys.GRAD_NORM_MS);
-        double ownStep = timed.stream().mapToDouble(node -> node.path(MetricKeys.OPTIMIZER_MS).asDouble()
-                - node.path(MetricKeys.GRAD_NORM_MS).asDouble()).sorted().toArray()[timed.size() / 2];
+        double ownStep = RunStatistics.median(timed.stream().mapToDouble(node -> node.path(MetricKeys.OPTIMIZER_MS)
+                .asDouble() - node.path(MetricKeys.GRAD_NORM_MS).asDouble()).toArray());
+        double ratio = RunStatistics.median(timed.stream().mapToDouble(node -> node.path(MetricKeys.OPTIMIZER_MS)
+                .asDouble() / (node.path(MetricKeys.OPTIMIZER_MS).asDouble()
+                        - node.path(MetricKeys.GRAD_NORM_MS).asDouble())).toArray());
         out.printf("optimizer phase: gradient norm %.1f ms, then optimizer.step %.1f ms (clipping included; medians):"
-                + " the phase is %.2fx the optimizer's own step%n", norm, ownStep, optimizer / ownStep);
+                + " the phase is %.2fx the optimizer's own step (median over the steps)%n", norm, ownStep, ratio);
         out.printf("tokens/s %.0f (real tokens per step / median step time); median of the steps' own tokens/s %.0f%n",
                 tokens / (step / 1000), median(timed, MetricKeys.TOKENS_PER_S));
         JsonNode summary = JSON.readTree(outcome.directory().resolve(MetricKeys.SUMMARY_FILE).toFile());
