@@ -34,8 +34,12 @@ public interface Optimizer extends AutoCloseable {
      * read it overrides it and leaves the gradients unscaled.
      *
      * @param gradientScale finite and positive; 1 when the gradients are used as they are
+     * @throws IllegalArgumentException if {@code gradientScale} is not finite and positive
      */
     default void step(List<TrainableParameter> parameters, OptionalDouble loss, float gradientScale) {
+        if (!(gradientScale > 0) || !Float.isFinite(gradientScale)) {
+            throw new IllegalArgumentException("gradient scale must be finite and > 0, got " + gradientScale);
+        }
         if (gradientScale != 1f) {
             for (TrainableParameter parameter : parameters) {
                 parameter.gradient().muli(gradientScale);

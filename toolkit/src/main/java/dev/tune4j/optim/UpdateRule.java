@@ -34,8 +34,9 @@ public interface UpdateRule<O extends RuleOptions> {
     /**
      * Whether {@link #step} multiplies each gradient element by {@link RuleParameter#gradientScale()} itself, in float
      * before anything else uses it (so the result is the same bits as a step on the scaled gradient tensor). A rule
-     * that does (Adam's Java kernel) spares the optimizer a pass that reads and writes every gradient when clipping
-     * acts; for any other rule the optimizer scales the gradient tensors first and hands it a scale of 1.
+     * that does (the Java kernels of Adam/AdamW, SOAA and 8-bit Adam) spares the optimizer a pass that reads and writes
+     * every gradient when clipping acts; for any other rule (GaLore) the optimizer scales the gradient tensors first and
+     * hands it a scale of 1.
      */
     default boolean scalesGradients() {
         return false;

@@ -20,6 +20,7 @@ import jdk.incubator.vector.VectorSpecies;
  * multiply-adds of the float32 kernel):
  *
  * <pre>
+ * g = g·gradientScale                      (gradient clipping's factor, 1 when it does not act)
  * if g is NaN or ±Inf: m = v = 0, the weight element is left as it is
  * else:
  *   g  = g + l2·θ                           (Adam only: L2 decay, torch's Adam)
@@ -206,8 +207,8 @@ public final class BlockwiseAdamKernel {
      * their values (NaN above all).
      */
     private static void update(MemorySegment weight, MemorySegment gradient, float gradientScale, long start,
-            int length, Constants c,
-            BlockScratch scratch, MemorySegment codes1, float absmax1, MemorySegment codes2, float absmax2) {
+            int length, Constants c, BlockScratch scratch, MemorySegment codes1, float absmax1, MemorySegment codes2,
+            float absmax2) {
         float[] m = scratch.m;
         float[] v = scratch.v;
         int[] indexes = scratch.codes;
