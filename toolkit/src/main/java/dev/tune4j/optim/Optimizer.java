@@ -33,12 +33,13 @@ public interface Optimizer extends AutoCloseable {
      * This default scales the gradient tensors in place first; an optimizer whose kernels scale each element as they
      * read it overrides it and leaves the gradients unscaled.
      *
-     * @param gradientScale finite and positive; 1 when the gradients are used as they are
-     * @throws IllegalArgumentException if {@code gradientScale} is not finite and positive
+     * @param gradientScale finite and not negative; 1 when the gradients are used as they are, 0 when clipping's factor
+     *     underflows float (a norm near float's range: the gradients count as zero, as in PyTorch)
+     * @throws IllegalArgumentException if {@code gradientScale} is negative, NaN or infinite
      */
     default void step(List<TrainableParameter> parameters, OptionalDouble loss, float gradientScale) {
-        if (!(gradientScale > 0) || !Float.isFinite(gradientScale)) {
-            throw new IllegalArgumentException("gradient scale must be finite and > 0, got " + gradientScale);
+        if (!(gradientScale >= 0) || !Float.isFinite(gradientScale)) {
+            throw new IllegalArgumentException("gradient scale must be finite and >= 0, got " + gradientScale);
         }
         if (gradientScale != 1f) {
             for (TrainableParameter parameter : parameters) {

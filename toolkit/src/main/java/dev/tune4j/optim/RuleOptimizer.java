@@ -80,8 +80,8 @@ public final class RuleOptimizer<O extends RuleOptions> implements Optimizer {
      */
     @Override
     public void step(List<TrainableParameter> parameters, OptionalDouble loss, float gradientScale) {
-        if (!(gradientScale > 0) || !Float.isFinite(gradientScale)) {
-            throw new IllegalArgumentException("gradient scale must be finite and > 0, got " + gradientScale);
+        if (!(gradientScale >= 0) || !Float.isFinite(gradientScale)) {
+            throw new IllegalArgumentException("gradient scale must be finite and >= 0, got " + gradientScale);
         }
         Set<String> seen = new HashSet<>();
         for (TrainableParameter parameter : parameters) {

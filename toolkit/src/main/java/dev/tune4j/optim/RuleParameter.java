@@ -24,9 +24,9 @@ public record RuleParameter<O extends RuleOptions>(String name, ParameterRole ro
 
     /** Validates the gradient scale. */
     public RuleParameter {
-        if (!(gradientScale > 0) || !Float.isFinite(gradientScale)) {
-            throw new IllegalArgumentException("gradient scale of parameter '" + name + "' must be finite and > 0, got "
-                    + gradientScale);
+        if (!(gradientScale >= 0) || !Float.isFinite(gradientScale)) {
+            throw new IllegalArgumentException("gradient scale of parameter '" + name + "' must be finite and >= 0,"
+                    + " got " + gradientScale);
         }
     }
 

@@ -33,8 +33,8 @@ import java.util.function.Function;
  *
  * Clipping is PyTorch's {@code clip_grad_norm_}: when the norm exceeds the maximum, the gradients are multiplied by
  * {@code max / (norm + 1e-6)} in float; the optimizer applies that factor in its kernels as it reads the gradients
- * where its rule can ({@link dev.tune4j.optim.UpdateRule#scalesGradients()}: Adam and AdamW), else to the gradient
- * tensors first, so the weights are the same bits either way.
+ * where its rule can ({@link dev.tune4j.optim.UpdateRule#scalesGradients()}: Adam/AdamW, SOAA, 8-bit Adam), else to
+ * the gradient tensors first, so the weights are the same bits either way.
  *
  * Trainable parameters are the model's parameters that require a gradient (frozen base weights under LoRA do not),
  * named as Hugging Face names them and handed to the optimizer with the role their model declares

@@ -68,6 +68,17 @@ class RuleOptimizerTest {
             for (TrainableParameter p : step1) {
                 assertArrayEquals(new float[(int) p.size()], p.gradient().toFloatArray(), 0f, "gradient not zeroed");
             }
+            // a factor that underflowed float (a norm near float's range) counts the gradients as zero, as in PyTorch
+            sgd.step(parameters(w, b, new float[] {1f, 1f}, new float[] {2f}), OptionalDouble.empty(), 0f);
+            // w: buffer = 0.9 * 0.5 + 0 = 0.45; w -= 0.5 * ((0.45, 0.45) + 0.1 * (0.7, -2.15)) = (0.44, -2.2675)
+            assertArrayEquals(new float[] {0.44f, -2.2675f}, w.toFloatArray(), 1e-6f);
+            for (float refused : new float[] {-0.5f, Float.NaN, Float.POSITIVE_INFINITY}) {
+                var e = assertThrows(IllegalArgumentException.class,
+                        () -> sgd.step(parameters(w, b, new float[] {1f, 1f}, new float[] {2f}), OptionalDouble.empty(),
+                                refused));
+                assertTrue(e.getMessage().contains("gradient scale"), e.getMessage());
+            }
+            assertEquals(2, sgd.stepCount(), "a refused step does not count");
         }
     }
 
