@@ -146,11 +146,15 @@ final class BenchTrainCommand implements Callable<Integer> {
         out.printf("median step %.1f ms: forward %.1f, backward %.1f, optimizer %.1f (medians of each phase; the"
                 + " phases' medians need not add up to the step's)%n", step, forward, backward, optimizer);
         double norm = median(timed, MetricKeys.GRAD_NORM_MS);
-        double ownStep = RunStatistics.median(timed.stream().mapToDouble(node -> node.path(MetricKeys.OPTIMIZER_MS)
-                .asDouble() - node.path(MetricKeys.GRAD_NORM_MS).asDouble()).toArray());
-        double ratio = RunStatistics.median(timed.stream().mapToDouble(node -> node.path(MetricKeys.OPTIMIZER_MS)
-                .asDouble() / (node.path(MetricKeys.OPTIMIZER_MS).asDouble()
-                        - node.path(MetricKeys.GRAD_NORM_MS).asDouble())).toArray());
+        double[] ownSteps = new double[timed.size()]; // (steps) optimizer.step's ms: the phase minus the norm
+        double[] ratios = new double[timed.size()]; // (steps) the phase over optimizer.step
+        for (int i = 0; i < ownSteps.length; i++) {
+            double phase = timed.get(i).path(MetricKeys.OPTIMIZER_MS).asDouble();
+            ownSteps[i] = phase - timed.get(i).path(MetricKeys.GRAD_NORM_MS).asDouble();
+            ratios[i] = phase / ownSteps[i];
+        }
+        double ownStep = RunStatistics.median(ownSteps);
+        double ratio = RunStatistics.median(ratios);
         out.printf("optimizer phase: gradient norm %.1f ms, then optimizer.step %.1f ms (clipping included; medians):"
                 + " the phase is %.2fx the optimizer's own step (median over the steps)%n", norm, ownStep, ratio);
         out.printf("tokens/s %.0f (real tokens per step / median step time); median of the steps' own tokens/s %.0f%n",

@@ -136,10 +136,7 @@ final class OptimizerBenchmark {
         try (Optimizer optimizer = Optimizers.create(id, OptimizerSettings.of(options, warmup + steps))) {
             compileKernels(id, options, parameter.weight());
             for (int step = 0; step < warmup + steps; step++) {
-                MemorySegment.copy(pattern, 0, gradient, 0, gradient.byteSize()); // the optimizer zeroed it
-                long start = System.nanoTime();
-                optimizer.step(List.of(parameter), OptionalDouble.of(1.0 / (step + 1)));
-                long elapsed = System.nanoTime() - start;
+                long elapsed = timedStep(optimizer, parameter, pattern, gradient, step);
                 if (step == 0) {
                     firstStepMillis = elapsed / 1e6;
                 }
@@ -177,10 +174,22 @@ final class OptimizerBenchmark {
             var parameter = new TrainableParameter(PARAMETER_NAME, weight, gradient);
             MemorySegment gradientMemory = TensorMemory.of(gradient);
             for (int step = 0; step < COMPILE_STEPS; step++) {
-                MemorySegment.copy(pattern, 0, gradientMemory, 0, gradientMemory.byteSize());
-                optimizer.step(List.of(parameter), OptionalDouble.of(1.0 / (step + 1)));
+                timedStep(optimizer, parameter, pattern, gradientMemory, step);
             }
         }
+    }
+
+    /**
+     * Refills the gradient from {@code pattern} (the optimizer zeroed it), then times one step with a falling loss.
+     *
+     * @return the step's nanoseconds
+     */
+    private static long timedStep(Optimizer optimizer, TrainableParameter parameter, MemorySegment pattern,
+            MemorySegment gradient, int step) {
+        MemorySegment.copy(pattern, 0, gradient, 0, gradient.byteSize());
+        long start = System.nanoTime();
+        optimizer.step(List.of(parameter), OptionalDouble.of(1.0 / (step + 1)));
+        return System.nanoTime() - start;
     }
 
     private Row measureTriad(String id, Runnable triad, long count) {

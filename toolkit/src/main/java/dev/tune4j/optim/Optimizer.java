@@ -38,15 +38,29 @@ public interface Optimizer extends AutoCloseable {
      * @throws IllegalArgumentException if {@code gradientScale} is negative, NaN or infinite
      */
     default void step(List<TrainableParameter> parameters, OptionalDouble loss, float gradientScale) {
+        requireGradientScale(gradientScale);
+        scaleGradients(parameters, gradientScale);
+        step(parameters, loss);
+    }
+
+    /**
+     * Refuses a gradient scale that {@link #step(List, OptionalDouble, float)} does not take.
+     *
+     * @throws IllegalArgumentException if {@code gradientScale} is negative, NaN or infinite
+     */
+    static void requireGradientScale(float gradientScale) {
         if (!(gradientScale >= 0) || !Float.isFinite(gradientScale)) {
             throw new IllegalArgumentException("gradient scale must be finite and >= 0, got " + gradientScale);
         }
+    }
+
+    /** Multiplies every gradient tensor by {@code gradientScale} in place (nothing to do at 1). */
+    static void scaleGradients(List<TrainableParameter> parameters, float gradientScale) {
         if (gradientScale != 1f) {
             for (TrainableParameter parameter : parameters) {
                 parameter.gradient().muli(gradientScale);
             }
         }
-        step(parameters, loss);
     }
 
     /**

@@ -80,9 +80,7 @@ public final class RuleOptimizer<O extends RuleOptions> implements Optimizer {
      */
     @Override
     public void step(List<TrainableParameter> parameters, OptionalDouble loss, float gradientScale) {
-        if (!(gradientScale >= 0) || !Float.isFinite(gradientScale)) {
-            throw new IllegalArgumentException("gradient scale must be finite and >= 0, got " + gradientScale);
-        }
+        Optimizer.requireGradientScale(gradientScale);
         Set<String> seen = new HashSet<>();
         for (TrainableParameter parameter : parameters) {
             if (!seen.add(parameter.name())) {
@@ -97,10 +95,8 @@ public final class RuleOptimizer<O extends RuleOptions> implements Optimizer {
             resolvedParameters.add(resolve(parameter));
         }
         boolean ruleScales = rule.scalesGradients();
-        if (!ruleScales && gradientScale != 1f) {
-            for (TrainableParameter parameter : parameters) {
-                parameter.gradient().muli(gradientScale);
-            }
+        if (!ruleScales) {
+            Optimizer.scaleGradients(parameters, gradientScale);
         }
         List<RuleParameter<O>> forRule = new ArrayList<>(parameters.size());
         for (int i = 0; i < parameters.size(); i++) {

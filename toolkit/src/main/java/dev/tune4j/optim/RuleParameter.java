@@ -22,11 +22,18 @@ import ai.djl.ndarray.NDArray;
 public record RuleParameter<O extends RuleOptions>(String name, ParameterRole role, NDArray weight, NDArray gradient,
         float gradientScale, O options, double lr, boolean decay, RuleState state) {
 
-    /** Validates the gradient scale. */
+    /** Validates the gradient scale ({@link Optimizer#requireGradientScale}). */
     public RuleParameter {
-        if (!(gradientScale >= 0) || !Float.isFinite(gradientScale)) {
-            throw new IllegalArgumentException("gradient scale of parameter '" + name + "' must be finite and >= 0,"
-                    + " got " + gradientScale);
+        Optimizer.requireGradientScale(gradientScale);
+    }
+
+    /**
+     * Multiplies the gradient tensor by {@link #gradientScale()} in place, for a path of a rule that scales gradients
+     * ({@link UpdateRule#scalesGradients()}) but cannot do it as it reads them (the engine ops); once per step.
+     */
+    public void scaleGradientTensor() {
+        if (gradientScale != 1f) {
+            gradient.muli(gradientScale);
         }
     }
 

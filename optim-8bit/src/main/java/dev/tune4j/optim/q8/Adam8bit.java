@@ -134,8 +134,8 @@ public final class Adam8bit implements UpdateRule<Adam8bitOptions> {
             RuleState state = parameter.state();
             long size = parameter.size();
             boolean engine = parameter.usesEngineOps(engineOps);
-            if (engine && parameter.gradientScale() != 1f) { // the engine-op path scales the tensor first
-                parameter.gradient().muli(parameter.gradientScale());
+            if (engine) {
+                parameter.scaleGradientTensor(); // the engine ops take no scale
             }
             if (quantizes(parameter.name(), parameter.role(), size, options) && engine) {
                 BlockwiseEngineOps.step8bit(parameter.weight(), parameter.gradient(), state.tensor("state1"),

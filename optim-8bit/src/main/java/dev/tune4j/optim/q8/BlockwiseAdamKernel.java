@@ -75,17 +75,8 @@ public final class BlockwiseAdamKernel {
      * @param codes2 second-moment codes (unsigned map)
      * @param absmax2 second-moment absmax per block
      * @param blockSize elements per block; the last block may be shorter
-     */
-    public static void step8bit(MemorySegment weight, MemorySegment gradient, MemorySegment codes1,
-            MemorySegment absmax1, MemorySegment codes2, MemorySegment absmax2, long size, int blockSize,
-            AdamStep step) {
-        step8bit(weight, gradient, codes1, absmax1, codes2, absmax2, size, blockSize, step, 1f);
-    }
-
-    /**
-     * As {@link #step8bit(MemorySegment, MemorySegment, MemorySegment, MemorySegment, MemorySegment, MemorySegment,
-     * long, int, AdamStep)}, each gradient element multiplied by {@code gradientScale} (in float, gradient clipping's
-     * factor) as it is read: the same bits as a step on the gradient scaled beforehand, without a pass over it.
+     * @param gradientScale factor each gradient element is multiplied by (in float, gradient clipping's) as it is
+     *     read: the same bits as a step on the gradient scaled beforehand, without a pass over it
      */
     public static void step8bit(MemorySegment weight, MemorySegment gradient, MemorySegment codes1,
             MemorySegment absmax1, MemorySegment codes2, MemorySegment absmax2, long size, int blockSize,

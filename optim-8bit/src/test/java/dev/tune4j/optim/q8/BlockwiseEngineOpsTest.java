@@ -108,7 +108,7 @@ class BlockwiseEngineOpsTest {
                 NDArray absmax2 = javaAbsmax2.duplicate();
                 BlockwiseAdamKernel.step8bit(TensorMemory.of(javaWeight), TensorMemory.of(gradient),
                         TensorMemory.of(javaCodes1), TensorMemory.of(javaAbsmax1), TensorMemory.of(javaCodes2),
-                        TensorMemory.of(javaAbsmax2), size, blockSize, step);
+                        TensorMemory.of(javaAbsmax2), size, blockSize, step, 1f);
                 BlockwiseEngineOps.step8bit(weight, gradient, codes1, absmax1, codes2, absmax2, blockSize, step,
                         4096);
                 // a weight moves by at most about the step size lr/(1 − β1^t) = 0.02; its update is rounded a few

@@ -152,9 +152,7 @@ public final class SoaaRule implements UpdateRule<SoaaOptions> {
         }
         if (engine) {
             for (RuleParameter<SoaaOptions> parameter : parameters) {
-                if (parameter.gradientScale() != 1f) { // the engine ops scale the tensor first
-                    parameter.gradient().muli(parameter.gradientScale());
-                }
+                parameter.scaleGradientTensor(); // the engine ops take no scale
             }
             float[] decayRates = new float[parameters.size()];
             for (int p = 0; p < decayRates.length; p++) {

@@ -70,9 +70,7 @@ final class AdamRule implements UpdateRule<AdamOptions> {
         }
         for (RuleParameter<AdamOptions> parameter : parameters) {
             if (parameter.usesEngineOps(engineOps)) {
-                if (parameter.gradientScale() != 1f) { // the engine's Adam takes no scale
-                    parameter.gradient().muli(parameter.gradientScale());
-                }
+                parameter.scaleGradientTensor(); // the engine's Adam takes no scale
                 EngineAdamRule.update(parameter, t, flavor, true);
                 continue;
             }

@@ -50,19 +50,10 @@ public final class FusedAdamKernel {
     /**
      * Updates all {@code count} elements of the four float32 segments in place, split into chunks of
      * {@value #CHUNK_ELEMENTS} elements on {@link KernelThreads}; element-wise, so the same bits on any thread count.
+     * Every gradient element is multiplied by {@code gradientScale} as it is read (the gradient memory is not written).
      *
      * @param skipNonFinite as in {@link #update(MemorySegment, MemorySegment, MemorySegment, MemorySegment, long, long,
      *     AdamStep, float, boolean)}
-     */
-    public static void updateInChunks(MemorySegment weight, MemorySegment gradient, MemorySegment m, MemorySegment v,
-            long count, AdamStep step, boolean skipNonFinite) {
-        updateInChunks(weight, gradient, m, v, count, step, 1f, skipNonFinite);
-    }
-
-    /**
-     * As {@link #updateInChunks(MemorySegment, MemorySegment, MemorySegment, MemorySegment, long, AdamStep, boolean)},
-     * with every gradient element multiplied by {@code gradientScale} as it is read (the gradient memory is not
-     * written).
      */
     public static void updateInChunks(MemorySegment weight, MemorySegment gradient, MemorySegment m, MemorySegment v,
             long count, AdamStep step, float gradientScale, boolean skipNonFinite) {
