@@ -5,12 +5,10 @@ import dev.tune4j.optim.adam.AdamStep;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
-import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -34,32 +32,38 @@ import jdk.incubator.vector.VectorSpecies;
  * depend on the vector width.
  *
  * <p>8-bit step, block by block, as bitsandbytes' blockwise kernel does it: dequantize both moments
- * ({@code map[code]·absmax}, a vector gather), update them and the weight in float32 and take the new per-block absmax
- * of each moment (one pass), then requantize to the nearest map value ({@link DynamicQuantizationMap#quantize},
- * through its branch-free {@link NearestCodeTable}). The first moment gets bitsandbytes' sign guard: a strictly negative value
+ * ({@code map[code]·absmax}), update them and the weight in float32 and take the new per-block absmax of each moment
+ * (one pass), then requantize to the nearest map value ({@link DynamicQuantizationMap#quantize}, through its
+ * branch-free {@link NearestCodeTable}). The first moment gets bitsandbytes' sign guard: a strictly negative value
  * whose nearest code is +0 gets the next code down, so small negative momenta never become zero (−0.0 counts as zero
  * here, where CUDA's {@code signbit} would move it too). A block whose moment is all zero stores absmax 0 and the zero
  * code, so it dequantizes to exact zeros (bitsandbytes' PyTorch reference stores absmax 1 instead; the values are the
  * same).
+ *
+ * <p>Where the time goes: the step is bound by arithmetic, not memory, and four table lookups per element (two map
+ * values, two nearest-code cells) are its largest part. The map values are read by scalar loads (cheaper than a vector
+ * gather on the AMD Zen 3 cores measured); the cells by a gather. The sign guard is folded into a second table for the
+ * first moment ({@link NearestCodeTable#withNegativeCodesAtMost}), so a block's codes are written in one vector pass
+ * per moment; a block whose first-moment absmax is not finite, or which holds a −0.0 moment (the one value the folded
+ * table treats otherwise), takes the guard element by element instead. Both give the same codes.
  */
 public final class BlockwiseAdamKernel {
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
     private static final VectorSpecies<Integer> INTS = VectorSpecies.of(int.class, SPECIES.vectorShape());
-    private static final VectorSpecies<Byte> BYTES = VectorSpecies.of(byte.class,
-            VectorShape.forBitSize(SPECIES.length() * Byte.SIZE));
     private static final DynamicQuantizationMap MAP1 = DynamicQuantizationMap.signed();
     private static final DynamicQuantizationMap MAP2 = DynamicQuantizationMap.unsigned();
     private static final float[] MAP1_VALUES = MAP1.values();
     private static final float[] MAP2_VALUES = MAP2.values();
     private static final NearestCodeTable TABLE1 = MAP1.nearestCodes();
+    private static final NearestCodeTable GUARDED_TABLE1 = TABLE1.withNegativeCodesAtMost(MAP1.zeroCode() - 1);
     private static final NearestCodeTable TABLE2 = MAP2.nearestCodes();
 
     /**
      * Elements per parallel task of the 8-bit step, run on {@link KernelThreads}. Blocks are independent, so the split
-     * changes nothing in the result; the step is compute-bound (gathers, four divisions and a square root per
-     * element), so it scales with cores.
+     * changes nothing in the result; the step is compute-bound (four table lookups, four divisions and a square root
+     * per element), so it scales with cores.
      */
     private static final long ELEMENTS_PER_TASK = 1 << 16;
 
@@ -95,12 +99,13 @@ public final class BlockwiseAdamKernel {
             for (long block = firstBlock; block < endBlock; block++) {
                 long start = block * blockSize;
                 int length = (int) Math.min(blockSize, size - start);
-                update(weight, gradient, gradientScale, start, length, constants, scratch, codes1,
-                        absmax1.getAtIndex(FLOAT, block), codes2, absmax2.getAtIndex(FLOAT, block));
+                scratch.readMapValues(codes1, codes2, start, length);
+                update(weight, gradient, gradientScale, start, length, constants, scratch,
+                        absmax1.getAtIndex(FLOAT, block), absmax2.getAtIndex(FLOAT, block));
                 absmax1.setAtIndex(FLOAT, block, scratch.max1);
                 absmax2.setAtIndex(FLOAT, block, scratch.max2);
-                quantizeFirst(scratch.m, length, scratch.max1, codes1, start, scratch.codes);
-                quantizeSecond(scratch.v, length, scratch.max2, codes2, start, scratch.codes);
+                quantizeFirst(scratch, length, codes1, start);
+                quantizeSecond(scratch, length, codes2, start);
             }
         });
     }
@@ -129,92 +134,79 @@ public final class BlockwiseAdamKernel {
         }
     }
 
-    /** The float32 moments of one block, their absmax, and the codes of one of them before they become bytes. */
+    /** The float32 moments of one block, their absmax, and the cell indexes of the nearest-code gather. */
     private static final class BlockScratch {
-        final float[] m; // (blockSize) first moment of the block
-        final float[] v; // (blockSize) second moment of the block
-        final int[] codes; // (blockSize) codes of one moment; also the gather indexes of the dequantization
+        final float[] m; // (blockSize) map values of the first-moment codes, then the updated first moment
+        final float[] v; // (blockSize) map values of the second-moment codes, then the updated second moment
+        final int[] cells; // (blockSize) nearest-code cell indexes of one moment
         float max1; // max |m| of the block after the update
         float max2; // max |v| of the block after the update
+        boolean negativeZero1; // whether some updated first-moment element is −0.0
 
         BlockScratch(int blockSize) {
             m = new float[blockSize];
             v = new float[blockSize];
-            codes = new int[blockSize];
+            cells = new int[blockSize];
+        }
+
+        /** {@code m[j] = map1[codes1[start + j]]}, {@code v[j] = map2[codes2[start + j]]}, by scalar loads. */
+        void readMapValues(MemorySegment codes1, MemorySegment codes2, long start, int length) {
+            for (int j = 0; j < length; j++) {
+                m[j] = MAP1_VALUES[codes1.get(ValueLayout.JAVA_BYTE, start + j) & 0xff];
+                v[j] = MAP2_VALUES[codes2.get(ValueLayout.JAVA_BYTE, start + j) & 0xff];
+            }
         }
     }
 
     /**
-     * First-moment codes of a block with absmax {@code absmax}: the nearest code of {@code s / absmax}, then the sign
-     * guard (a strictly negative s whose code is +0 or above gets the code below; a strictly positive s whose code is
-     * negative, which only a NaN quotient gives, gets the code above).
+     * First-moment codes of a block: the nearest code of {@code s / absmax}, then the sign guard (a strictly negative s
+     * whose code is +0 or above gets the code below; a strictly positive s whose code is negative, which only a NaN
+     * quotient gives, gets the code above). With a finite absmax and no −0.0 in the block, the guarded table gives
+     * those codes in one vector pass.
      */
-    private static void quantizeFirst(float[] moment, int length, float absmax, MemorySegment codes, long start,
-            int[] scratch) {
-        int zero = MAP1.zeroCode();
+    private static void quantizeFirst(BlockScratch scratch, int length, MemorySegment codes, long start) {
+        float absmax = scratch.max1;
         if (absmax == 0) {
-            codes.asSlice(start, length).fill((byte) zero);
-            return;
-        }
-        TABLE1.codes(moment, length, absmax, scratch);
-        int j = 0;
-        for (int bound = SPECIES.loopBound(length); j < bound; j += SPECIES.length()) {
-            FloatVector s = FloatVector.fromArray(SPECIES, moment, j);
-            IntVector code = IntVector.fromArray(INTS, scratch, j);
-            VectorMask<Integer> nonNegativeCode = code.compare(VectorOperators.GE, zero);
-            VectorMask<Integer> negative = s.compare(VectorOperators.LT, 0f).cast(INTS);
-            VectorMask<Integer> positive = s.compare(VectorOperators.GT, 0f).cast(INTS);
-            code.sub(1, negative.and(nonNegativeCode)).add(1, positive.andNot(nonNegativeCode))
-                    .castShape(BYTES, 0).reinterpretAsBytes().intoMemorySegment(codes, start + j, ORDER);
-        }
-        for (; j < length; j++) {
-            codes.set(ValueLayout.JAVA_BYTE, start + j, (byte) signGuarded(scratch[j], moment[j]));
+            codes.asSlice(start, length).fill((byte) MAP1.zeroCode());
+        } else if (Float.isFinite(absmax) && !scratch.negativeZero1) {
+            GUARDED_TABLE1.quantize(scratch.m, length, absmax, codes, start, scratch.cells);
+        } else {
+            for (int j = 0; j < length; j++) {
+                float s = scratch.m[j];
+                codes.set(ValueLayout.JAVA_BYTE, start + j, (byte) signGuarded(TABLE1.code(s / absmax), s));
+            }
         }
     }
 
-    /** Second-moment codes (s is never negative) of a block with absmax {@code absmax}. */
-    private static void quantizeSecond(float[] moment, int length, float absmax, MemorySegment codes, long start,
-            int[] scratch) {
-        if (absmax == 0) {
+    /** Second-moment codes (s is never negative) of a block. */
+    private static void quantizeSecond(BlockScratch scratch, int length, MemorySegment codes, long start) {
+        if (scratch.max2 == 0) {
             codes.asSlice(start, length).fill((byte) MAP2.zeroCode());
-            return;
-        }
-        TABLE2.codes(moment, length, absmax, scratch);
-        int j = 0;
-        for (int bound = SPECIES.loopBound(length); j < bound; j += SPECIES.length()) {
-            IntVector.fromArray(INTS, scratch, j).castShape(BYTES, 0).reinterpretAsBytes()
-                    .intoMemorySegment(codes, start + j, ORDER);
-        }
-        for (; j < length; j++) {
-            codes.set(ValueLayout.JAVA_BYTE, start + j, (byte) scratch[j]);
+        } else {
+            TABLE2.quantize(scratch.v, length, scratch.max2, codes, start, scratch.cells);
         }
     }
 
     /**
-     * The Adam element update of {@code length} elements from {@code start}: the moments before the update are
-     * dequantized from the codes ({@code map[code]·absmax}) in the same pass, the weight is updated in place, the
-     * updated moments go into {@code scratch.m} and {@code scratch.v}, their absmax into {@code scratch.max1} and
-     * {@code scratch.max2}. The absmax is the largest magnitude by float bits, which orders non-negative floats as
-     * their values (NaN above all).
+     * The Adam element update of {@code length} elements from {@code start}: the moments before the update are the map
+     * values in {@code scratch.m} and {@code scratch.v} times the absmax, the weight is updated in place, the updated
+     * moments replace the map values, their absmax goes into {@code scratch.max1} and {@code scratch.max2}. The absmax
+     * is the largest magnitude by float bits, which orders non-negative floats as their values (NaN above all); −0.0,
+     * whose bits are the smallest int, is found by the smallest bits.
      */
     private static void update(MemorySegment weight, MemorySegment gradient, float gradientScale, long start,
-            int length, Constants c, BlockScratch scratch, MemorySegment codes1, float absmax1, MemorySegment codes2,
-            float absmax2) {
+            int length, Constants c, BlockScratch scratch, float absmax1, float absmax2) {
         float[] m = scratch.m;
         float[] v = scratch.v;
-        int[] indexes = scratch.codes;
         FloatVector zero = FloatVector.zero(SPECIES);
         IntVector maxBits1 = IntVector.zero(INTS);
         IntVector maxBits2 = IntVector.zero(INTS);
+        IntVector minBits1 = IntVector.zero(INTS);
         int j = 0;
         for (int bound = SPECIES.loopBound(length); j < bound; j += SPECIES.length()) {
             long offset = (start + j) * 4;
-            ((IntVector) ByteVector.fromMemorySegment(BYTES, codes1, start + j, ORDER).castShape(INTS, 0))
-                    .and(0xff).intoArray(indexes, j);
-            FloatVector m0 = FloatVector.fromArray(SPECIES, MAP1_VALUES, 0, indexes, j).mul(absmax1);
-            ((IntVector) ByteVector.fromMemorySegment(BYTES, codes2, start + j, ORDER).castShape(INTS, 0))
-                    .and(0xff).intoArray(indexes, j);
-            FloatVector v0 = FloatVector.fromArray(SPECIES, MAP2_VALUES, 0, indexes, j).mul(absmax2);
+            FloatVector m0 = FloatVector.fromArray(SPECIES, m, j).mul(absmax1);
+            FloatVector v0 = FloatVector.fromArray(SPECIES, v, j).mul(absmax2);
             FloatVector g = FloatVector.fromMemorySegment(SPECIES, gradient, offset, ORDER).mul(gradientScale);
             FloatVector p = FloatVector.fromMemorySegment(SPECIES, weight, offset, ORDER);
             VectorMask<Float> finite = g.abs().compare(VectorOperators.LT, Float.POSITIVE_INFINITY);
@@ -230,16 +222,19 @@ public final class BlockwiseAdamKernel {
             s2 = zero.blend(s2, finite);
             s1.intoArray(m, j);
             s2.intoArray(v, j);
-            maxBits1 = maxBits1.max(s1.reinterpretAsInts().and(Integer.MAX_VALUE));
+            IntVector bits1 = s1.reinterpretAsInts();
+            maxBits1 = maxBits1.max(bits1.and(Integer.MAX_VALUE));
+            minBits1 = minBits1.min(bits1);
             maxBits2 = maxBits2.max(s2.reinterpretAsInts().and(Integer.MAX_VALUE));
             p.blend(updated, finite).intoMemorySegment(weight, offset, ORDER);
         }
         int max1 = maxBits1.reduceLanes(VectorOperators.MAX);
         int max2 = maxBits2.reduceLanes(VectorOperators.MAX);
+        int min1 = minBits1.reduceLanes(VectorOperators.MIN);
         for (; j < length; j++) {
             long index = start + j;
-            float m0 = MAP1_VALUES[codes1.get(ValueLayout.JAVA_BYTE, index) & 0xff] * absmax1;
-            float v0 = MAP2_VALUES[codes2.get(ValueLayout.JAVA_BYTE, index) & 0xff] * absmax2;
+            float m0 = m[j] * absmax1;
+            float v0 = v[j] * absmax2;
             float g = gradient.getAtIndex(FLOAT, index) * gradientScale;
             if (!Float.isFinite(g)) {
                 m[j] = 0;
@@ -258,12 +253,14 @@ public final class BlockwiseAdamKernel {
             float denominator = (float) Math.sqrt(s2) / c.sqrtBiasCorrection2() + c.eps();
             m[j] = s1;
             v[j] = s2;
+            min1 = Math.min(min1, Float.floatToRawIntBits(s1));
             max1 = Math.max(max1, Float.floatToRawIntBits(s1) & Integer.MAX_VALUE);
             max2 = Math.max(max2, Float.floatToRawIntBits(s2) & Integer.MAX_VALUE);
             weight.setAtIndex(FLOAT, index, p - s1 / denominator * c.stepSize());
         }
         scratch.max1 = Float.intBitsToFloat(max1);
         scratch.max2 = Float.intBitsToFloat(max2);
+        scratch.negativeZero1 = min1 == Integer.MIN_VALUE;
     }
 
     /** {@code code} moved one step toward the sign of {@code s} if its map value has the other sign. */

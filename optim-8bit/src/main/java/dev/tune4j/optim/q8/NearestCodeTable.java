@@ -1,9 +1,13 @@
 package dev.tune4j.optim.q8;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -34,6 +38,9 @@ final class NearestCodeTable {
     // species must be constants for the JIT to compile the vector operations to vector instructions
     private static final VectorSpecies<Float> FLOATS = FloatVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Integer> INTS = VectorSpecies.of(int.class, FLOATS.vectorShape());
+    private static final VectorSpecies<Byte> BYTES = VectorSpecies.of(byte.class,
+            VectorShape.forBitSize(FLOATS.length() * Byte.SIZE));
+    private static final ByteOrder ORDER = ByteOrder.nativeOrder();
     private static final int MANTISSA_BITS = 23;
     private static final int MAGNITUDE_MASK = 0x7fffffff;
     private static final int LAST_THRESHOLD = DynamicQuantizationMap.SIZE - 2;
@@ -76,6 +83,14 @@ final class NearestCodeTable {
             }
         }
         throw new IllegalStateException("no cell width separates the thresholds of the map");
+    }
+
+    private NearestCodeTable(int keyShift, int lowestKey, int cellsPerSign, int[] cells) {
+        this.keyShift = keyShift;
+        this.remainderMask = (1 << keyShift) - 1;
+        this.lowestKey = lowestKey;
+        this.cellsPerSign = cellsPerSign;
+        this.cells = cells;
     }
 
     /** The 255 decision thresholds {@code (map[k] + map[k+1]) * 0.5f}, each strictly between its two values. */
@@ -146,26 +161,47 @@ final class NearestCodeTable {
     }
 
     /**
-     * {@code codes[j] = code(values[j] / divisor)} for {@code j < length}, with the Vector API and a scalar tail; the
-     * quotient is the same correctly rounded float division as the scalar one.
+     * {@code codes[start + j] = (byte) code(values[j] / divisor)} for {@code j < length}, with the Vector API and a
+     * scalar tail; the quotient is the same correctly rounded float division as the scalar one.
+     *
+     * @param scratch at least {@code length} ints, overwritten (the gather's cell indexes)
      */
-    void codes(float[] values, int length, float divisor, int[] codes) {
+    void quantize(float[] values, int length, float divisor, MemorySegment codes, long start, int[] scratch) {
         int j = 0;
         for (int bound = FLOATS.loopBound(length); j < bound; j += FLOATS.length()) {
             FloatVector x = FloatVector.fromArray(FLOATS, values, j).div(divisor);
             IntVector bits = x.reinterpretAsInts();
             IntVector sign = bits.lanewise(VectorOperators.ASHR, 31);
             bits.and(MAGNITUDE_MASK).lanewise(VectorOperators.LSHR, keyShift).sub(lowestKey).max(0)
-                    .min(cellsPerSign - 1).add(sign.and(cellsPerSign)).intoArray(codes, j);
-            IntVector packed = IntVector.fromArray(INTS, cells, 0, codes, j); // gather by cell index
+                    .min(cellsPerSign - 1).add(sign.and(cellsPerSign)).intoArray(scratch, j);
+            IntVector packed = IntVector.fromArray(INTS, cells, 0, scratch, j); // gather by cell index
             VectorMask<Integer> above = bits.lanewise(VectorOperators.XOR, sign).and(remainderMask)
                     .compare(VectorOperators.GT, packed.lanewise(VectorOperators.ASHR, BASE_BITS));
             VectorMask<Integer> nan = x.compare(VectorOperators.NE, x).cast(INTS); // NaN: not equal to itself
-            packed.and(BASE_MASK).add(1, above).blend(0, nan).intoArray(codes, j);
+            packed.and(BASE_MASK).add(1, above).blend(0, nan).castShape(BYTES, 0)
+                    .intoMemorySegment(codes, start + j, ORDER);
         }
         for (; j < length; j++) {
-            codes[j] = code(values[j] / divisor);
+            codes.set(ValueLayout.JAVA_BYTE, start + j, (byte) code(values[j] / divisor));
         }
+    }
+
+    /**
+     * This table with the codes of every float whose sign bit is set, −0.0 included, capped at {@code cap}:
+     * {@code min(code(x), cap)} for those, {@code code(x)} for the others (NaN still gets 0). With the signed map and
+     * {@code cap} one below its zero code, this is 8-bit Adam's first-moment sign guard folded into the table, for the
+     * quotient {@code s / absmax} of every moment value s but −0.0 (with absmax finite and positive the quotient has
+     * the sign of s, −0.0 when a tiny negative s underflows): the guard counts s = −0.0 as zero (code 127), this table
+     * its quotient as negative (126).
+     */
+    NearestCodeTable withNegativeCodesAtMost(int cap) {
+        int[] capped = cells.clone();
+        for (int cell = cellsPerSign; cell < capped.length; cell++) {
+            if ((capped[cell] & BASE_MASK) >= cap) {
+                capped[cell] = remainderMask << BASE_BITS | cap; // the cell's largest remainder: never above
+            }
+        }
+        return new NearestCodeTable(keyShift, lowestKey, cellsPerSign, capped);
     }
 
     /** Number of cells, for tests. */

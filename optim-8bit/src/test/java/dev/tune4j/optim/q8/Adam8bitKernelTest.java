@@ -10,13 +10,18 @@ import ai.djl.ndarray.types.Shape;
 import dev.tune4j.optim.OptimizerSettings;
 import dev.tune4j.optim.Optimizers;
 import dev.tune4j.optim.TrainableParameter;
+import dev.tune4j.optim.adam.AdamStep;
 import dev.tune4j.testing.DeterministicTensors;
 import dev.tune4j.testing.KernelThreadCounts;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -24,6 +29,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class Adam8bitKernelTest {
     private static final int[] SIZES = {4096, 5000, 70000, 300}; // 300 < min_8bit_size: the float32 path
     private static final int STEPS = 50;
+    private static final int MAP1_ZERO = DynamicQuantizationMap.signed().zeroCode();
 
     /**
      * Gradient of tensor {@code tensor} at step {@code step}: deterministic values whose scale varies per block over
@@ -145,6 +151,59 @@ class Adam8bitKernelTest {
                 blocks += (size + blockSize - 1) / blockSize;
             }
             assertEquals((4096 + 5000 + 70000) * 2 + 8 * blocks + 300 * 8, optimizer.stateBytes());
+        }
+    }
+
+    /**
+     * The blocks that leave the one-pass quantization, kernel against the scalar twin bit for bit over 4 steps, with
+     * β1 = 0 so that the first moment is the gradient itself: block 0 ordinary; block 1 with −0.0 gradients after a
+     * negative first step (a −0.0 first moment, which the sign guard counts as zero); block 2 with one gradient of
+     * 1e20, whose square overflows the second moment's absmax to +Inf (and the next step's moments to NaN); block 3
+     * with one gradient of 1e3 beside ones of −1e-44, whose quotients by the absmax underflow to −0.0. Before step 4
+     * block 0's stored first-moment absmax is set to +Inf.
+     */
+    @Test
+    void blocksWithNegativeZeroMomentsOrNonFiniteAbsmaxEqualTheTwin() {
+        int blockSize = 256;
+        int size = 4 * blockSize;
+        var twin = new ScalarAdam8bitTwin(1e-3, 0, 0.999, 1e-8, 0.01, true);
+        var twinState = new ScalarAdam8bitTwin.Quantized(size, blockSize);
+        float[] twinWeight = DeterministicTensors.sinArangeFloat(size, 0.1, 7);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment weight = arena.allocateFrom(ValueLayout.JAVA_FLOAT, twinWeight);
+            MemorySegment gradient = arena.allocate(ValueLayout.JAVA_FLOAT, size);
+            MemorySegment codes1 = arena.allocate(size);
+            MemorySegment codes2 = arena.allocate(size);
+            MemorySegment absmax1 = arena.allocate(ValueLayout.JAVA_FLOAT, size / blockSize);
+            MemorySegment absmax2 = arena.allocate(ValueLayout.JAVA_FLOAT, size / blockSize);
+            for (int step = 1; step <= 4; step++) {
+                float[] g = DeterministicTensors.sinArangeFloat(size, 1e-3, 31 * step);
+                for (int i = blockSize; i < 2 * blockSize; i++) {
+                    g[i] = step == 1 ? -Math.abs(g[i]) - 1e-4f : i % 2 == 0 ? -0f : g[i];
+                }
+                g[2 * blockSize + 5] = step == 2 ? 1e20f : g[2 * blockSize + 5];
+                for (int i = 3 * blockSize; i < size; i++) {
+                    g[i] = i == 3 * blockSize ? 1e3f : -1e-44f;
+                }
+                MemorySegment.copy(g, 0, gradient, ValueLayout.JAVA_FLOAT, 0, size);
+                if (step == 4) { // a stored absmax of +Inf (only a loaded state could hold one): NaN moments in block 0
+                    twinState.absmax1[0] = Float.POSITIVE_INFINITY;
+                    absmax1.setAtIndex(ValueLayout.JAVA_FLOAT, 0, Float.POSITIVE_INFINITY);
+                }
+                twin.nextStep();
+                twin.step(twinWeight, g, twinState);
+                BlockwiseAdamKernel.step8bit(weight, gradient, codes1, absmax1, codes2, absmax2, size, blockSize,
+                        new AdamStep(1e-3, 0, 0.999, 1e-8, 0.01, true, step), 1f);
+                String where = "step " + step;
+                assertArrayEquals(twinWeight, weight.toArray(ValueLayout.JAVA_FLOAT), "weights at " + where);
+                assertArrayEquals(twinState.codes1, codes1.toArray(ValueLayout.JAVA_BYTE), "m codes at " + where);
+                assertArrayEquals(twinState.codes2, codes2.toArray(ValueLayout.JAVA_BYTE), "v codes at " + where);
+                assertArrayEquals(twinState.absmax1, absmax1.toArray(ValueLayout.JAVA_FLOAT), "m absmax at " + where);
+                assertArrayEquals(twinState.absmax2, absmax2.toArray(ValueLayout.JAVA_FLOAT), "v absmax at " + where);
+            }
+            assertEquals(MAP1_ZERO - 1, codes1.get(ValueLayout.JAVA_BYTE, 3 * blockSize + 1),
+                    "a tiny negative moment keeps a negative code");
+            assertTrue(Float.isNaN(absmax2.getAtIndex(ValueLayout.JAVA_FLOAT, 2)), "the overflowed block is NaN");
         }
     }
 }

@@ -3,8 +3,10 @@ package dev.tune4j.optim.q8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -46,27 +48,41 @@ class NearestCodeTableTest {
 
         /** Asserts scalar and vector codes of every value divided by {@code divisor} equal the twin's. */
         void assertNearest(DynamicQuantizationMap map, float divisor) {
-            float[] mapValues = map.values();
-            int[] vectorCodes = new int[count];
-            map.nearestCodes().codes(values, count, divisor, vectorCodes);
+            assertCodes(map.nearestCodes(), divisor, (map.isSigned() ? "signed" : "unsigned") + " map",
+                    x -> ScalarAdam8bitTwin.nearest(map.values(), x));
+        }
+
+        /**
+         * Asserts the scalar and the vector codes of {@code table} for every value divided by {@code divisor} equal
+         * {@code expected} of the quotient.
+         */
+        void assertCodes(NearestCodeTable table, float divisor, String what, ExpectedCode expected) {
+            byte[] vectorCodes = new byte[count];
+            table.quantize(values, count, divisor, MemorySegment.ofArray(vectorCodes), 0, new int[count]);
             int mismatches = 0;
             StringBuilder report = new StringBuilder();
             for (int i = 0; i < count; i++) {
                 float x = values[i] / divisor;
-                int expected = ScalarAdam8bitTwin.nearest(mapValues, x);
-                int scalar = map.quantize(x);
-                if (scalar != expected || vectorCodes[i] != expected) {
+                int wanted = expected.of(x);
+                int scalar = table.code(x);
+                int vector = vectorCodes[i] & 0xff;
+                if (scalar != wanted || vector != wanted) {
                     if (mismatches++ < 5) {
-                        report.append(String.format("%n  x = %s (bits %08x): nearest %d, scalar %d, vector %d", x,
-                                Float.floatToRawIntBits(x), expected, scalar, vectorCodes[i]));
+                        report.append(String.format("%n  x = %s (bits %08x): expected %d, scalar %d, vector %d", x,
+                                Float.floatToRawIntBits(x), wanted, scalar, vector));
                     }
                 }
             }
             if (mismatches > 0) {
-                fail((map.isSigned() ? "signed" : "unsigned") + " map: " + mismatches + " of " + count
-                        + " values differ from the nearest-value search" + report);
+                fail(what + ": " + mismatches + " of " + count + " values differ from the expected code" + report);
             }
         }
+    }
+
+    /** The expected code of a quotient. */
+    @FunctionalInterface
+    private interface ExpectedCode {
+        int of(float x);
     }
 
     @ParameterizedTest
@@ -147,5 +163,41 @@ class NearestCodeTableTest {
             }
             probe.assertNearest(map, absmax);
         }
+    }
+
+    /**
+     * The signed map's table with negative codes capped one below the zero code, on the sweep of all floats, around
+     * every threshold and map value and at the special values: the nearest code, capped for every float whose sign bit
+     * is set (−0.0 and the tiny negatives included), NaN 0. Written from the contract, with the twin's search for the
+     * nearest code.
+     */
+    @Test
+    void guardedTableCapsEveryFloatWithItsSignBitSet() {
+        DynamicQuantizationMap map = DynamicQuantizationMap.signed();
+        int cap = map.zeroCode() - 1;
+        NearestCodeTable guarded = map.nearestCodes().withNegativeCodesAtMost(cap);
+        Probe probe = new Probe();
+        for (long bits = 0; bits < 1L << 32; bits += 2039) {
+            probe.add(Float.intBitsToFloat((int) bits));
+        }
+        for (float value : map.values()) {
+            probe.addAround(value, ULPS_AROUND);
+            probe.addAround(-value, ULPS_AROUND);
+        }
+        for (float threshold : NearestCodeTable.thresholds(map.values())) {
+            probe.addAround(threshold, ULPS_AROUND);
+        }
+        for (float x : new float[] {0f, -0f, Float.MIN_VALUE, -Float.MIN_VALUE, -1f, Float.NaN,
+            Float.intBitsToFloat(0xffc00000), Float.NEGATIVE_INFINITY}) {
+            probe.add(x);
+        }
+        probe.assertCodes(guarded, 1f, "guarded signed map", x -> {
+            int nearest = ScalarAdam8bitTwin.nearest(map.values(), x);
+            return x != x ? 0 : Float.floatToRawIntBits(x) < 0 ? Math.min(nearest, cap) : nearest;
+        });
+        assertEquals(cap, guarded.code(-0f), "−0.0 has its sign bit set");
+        assertEquals(cap, guarded.code(-Float.MIN_VALUE));
+        assertEquals(map.zeroCode(), guarded.code(0f));
+        assertEquals(map.zeroCode() + 1, guarded.code(map.value(map.zeroCode() + 1)));
     }
 }
