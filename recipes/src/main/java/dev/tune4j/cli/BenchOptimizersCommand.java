@@ -24,6 +24,9 @@ import picocli.CommandLine.Spec;
             "Time one optimizer step (median over --steps after --warmup) of every registered optimizer on float32"
                     + " CPU tensors of --params parameters, and a Vector API triad a = b + s*c over the same memory on"
                     + " --threads threads and on one.",
+            "time/adamw is the median over the timed steps of each step's time over that of an adamw step run"
+                    + " beside it (its own optimizer and state, alternating which runs first), so that a change in the"
+                    + " machine's speed during the run moves both; pair range gives the smallest and largest ratio.",
             "GB/s counts the bytes a rule must move per parameter: read θ and g, write θ, zero g (16 B) plus reading"
                     + " and writing its state (2 x state bytes); Adam: 16 + 2 x 8 = 32 B. The triad moves 12 B."
         })

@@ -16,10 +16,12 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalDouble;
+import java.util.function.LongSupplier;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -28,6 +30,11 @@ import jdk.incubator.vector.VectorSpecies;
  * Times one optimizer step per registered optimizer on one float32 CPU parameter of a given size, with default
  * options, and a triad {@code a = b + s·c} over the same weight and gradient memory as a bandwidth reference, on the
  * kernel threads ({@link KernelThreads}) and on one thread.
+ *
+ * <p>Every row but AdamW's own is timed in pairs with a step of {@value #REFERENCE_ID} (its own optimizer and state,
+ * alive for the whole size), the two in alternating order, and its time relative to AdamW is the median of the
+ * per-pair ratios: a change in the machine's speed during the run (this shared machine's moved single rows by up to
+ * 1.5x) then moves both steps of a pair alike instead of deciding the ratio.
  *
  * <p>The parameter is one tensor of shape {@code [N/1000, 1000]} when 1000 divides N (so matrix optimizers see a
  * matrix), else {@code [N]}. Before every step (untimed) the weight is left as the previous step made it and the
@@ -46,6 +53,8 @@ final class OptimizerBenchmark {
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ORDER);
     private static final int TRIAD_BYTES_PER_ELEMENT = 12;
+    /** The byte model of {@value #REFERENCE_ID}: 16 + 2 × its 8 state bytes per parameter. */
+    private static final int REFERENCE_BYTES_PER_PARAMETER = 32;
     private static final int MATRIX_COLUMNS = 1000;
     /** The benchmark tensor is named as an MLP projection, so GaLore projects it as in a real model. */
     static final String PARAMETER_NAME = "model.layers.0.mlp.up_proj.weight";
@@ -75,10 +84,14 @@ final class OptimizerBenchmark {
      * @param refreshMillis GaLore: the first step's time above the steady step (the basis refresh); NaN otherwise
      * @param bytesPerParameter bytes the rule must move per parameter per step (the byte model)
      * @param stateBytesPerParameter optimizer state per parameter after the steps, NaN for the triad
+     * @param ratio time relative to {@value #REFERENCE_ID}'s step: the median of the per-pair ratios (1 for
+     *     {@value #REFERENCE_ID} itself), NaN if it failed
+     * @param lowestRatio the smallest per-pair ratio
+     * @param highestRatio the largest per-pair ratio
      * @param failure why it failed, empty if it did not
      */
     record Row(long parameters, String id, double millisPerStep, double refreshMillis, double bytesPerParameter,
-            double stateBytesPerParameter, String failure) {
+            double stateBytesPerParameter, double ratio, double lowestRatio, double highestRatio, String failure) {
         Row {
             Objects.requireNonNull(id, "id");
             Objects.requireNonNull(failure, "failure");
@@ -102,32 +115,43 @@ final class OptimizerBenchmark {
         List<Row> rows = new ArrayList<>();
         Shape shape = parameters % MATRIX_COLUMNS == 0
                 ? new Shape(parameters / MATRIX_COLUMNS, MATRIX_COLUMNS) : new Shape(parameters);
-        try (NDManager manager = NDManager.newBaseManager()) {
+        int referenceSteps = (ids.size() + 2) * (warmup + steps);
+        try (NDManager manager = NDManager.newBaseManager();
+                Optimizer reference = Optimizers.create(REFERENCE_ID, OptimizerSettings.of(Map.of(),
+                        referenceSteps))) {
             NDArray weight = manager.zeros(shape);
             NDArray gradient = manager.zeros(shape);
             NDArray pattern = manager.zeros(shape);
             fillPattern(TensorMemory.of(pattern));
+            var parameter = new TrainableParameter(PARAMETER_NAME, weight, gradient);
+            compileKernels(REFERENCE_ID, Map.of(), weight);
+            ReferencePairing pairing = new ReferencePairing(reference, parameter, TensorMemory.of(pattern));
             for (String id : ids) {
-                var parameter = new TrainableParameter(PARAMETER_NAME, weight, gradient);
-                rows.add(measure(id, parameter, TensorMemory.of(pattern)));
+                rows.add(measure(id, parameter, TensorMemory.of(pattern), id.equals(REFERENCE_ID) ? null : pairing));
             }
             try (NDArray scratch = manager.zeros(shape)) {
                 MemorySegment a = TensorMemory.of(scratch);
                 MemorySegment b = TensorMemory.of(weight);
                 MemorySegment c = TensorMemory.of(gradient);
-                rows.add(measureTriad(TRIAD_ID, () -> triadInChunks(a, b, c, 0.5f), parameters));
-                rows.add(measureTriad(SINGLE_THREAD_TRIAD_ID, () -> triad(a, b, c, 0.5f), parameters));
+                rows.add(measureTriad(TRIAD_ID, () -> triadInChunks(a, b, c, 0.5f), parameters, pairing));
+                rows.add(measureTriad(SINGLE_THREAD_TRIAD_ID, () -> triad(a, b, c, 0.5f), parameters, pairing));
             }
         }
         return rows;
     }
 
-    private Row measure(String id, TrainableParameter parameter, MemorySegment pattern) {
+    /**
+     * Times optimizer {@code id}'s steps, each paired with a step of {@value #REFERENCE_ID} unless {@code pairing} is
+     * null ({@value #REFERENCE_ID}'s own row).
+     */
+    private Row measure(String id, TrainableParameter parameter, MemorySegment pattern, ReferencePairing pairing) {
         long count = parameter.size();
         MemorySegment weight = TensorMemory.of(parameter.weight());
         MemorySegment gradient = TensorMemory.of(parameter.gradient());
         fill(weight, 0.5f);
         double[] millis = new double[steps];
+        double[] ratios = new double[steps];
+        Arrays.fill(ratios, 1);
         boolean galore = id.startsWith("galore");
         // GaLore: a randomized basis (exact SVD of a 10M-element matrix takes minutes in EJML), refreshed only at
         // step 1; the first step's extra time is the refresh, reported apart from the steady step
@@ -136,21 +160,29 @@ final class OptimizerBenchmark {
         try (Optimizer optimizer = Optimizers.create(id, OptimizerSettings.of(options, warmup + steps))) {
             compileKernels(id, options, parameter.weight());
             for (int step = 0; step < warmup + steps; step++) {
-                long elapsed = timedStep(optimizer, parameter, pattern, gradient, step);
+                int index = step;
+                LongSupplier own = () -> timedStep(optimizer, parameter, pattern, gradient, index);
+                long[] pair = pairing == null ? new long[] {own.getAsLong(), 1} : pairing.pair(step, own);
                 if (step == 0) {
-                    firstStepMillis = elapsed / 1e6;
+                    firstStepMillis = pair[0] / 1e6;
                 }
                 if (step >= warmup) {
-                    millis[step - warmup] = elapsed / 1e6;
+                    millis[step - warmup] = pair[0] / 1e6;
+                    if (pairing != null) {
+                        ratios[step - warmup] = (double) pair[0] / pair[1];
+                    }
                 }
             }
             double statePerParameter = (double) optimizer.stateBytes() / count;
             double steady = RunStatistics.median(millis);
             double refresh = galore ? Math.max(0, firstStepMillis - steady) : Double.NaN;
-            Row row = new Row(count, id, steady, refresh, 16 + 2 * statePerParameter, statePerParameter, "");
-            progress.printf("tune4j bench: %,d params  %-14s %9.2f ms/step  %6.1f GB/s%s%n", count, id,
-                    row.millisPerStep(), row.gigabytesPerSecond(), galore ? String.format(
-                            "  (steady step; basis refresh %.0f ms, every %d steps)", refresh, GALORE_GAP) : "");
+            double[] ratio = ReferencePairing.summary(ratios);
+            Row row = new Row(count, id, steady, refresh, 16 + 2 * statePerParameter, statePerParameter, ratio[0],
+                    ratio[1], ratio[2], "");
+            progress.printf("tune4j bench: %,d params  %-14s %9.2f ms/step  %6.1f GB/s  %.3f x %s%s%n", count, id,
+                    row.millisPerStep(), row.gigabytesPerSecond(), row.ratio(), REFERENCE_ID,
+                    galore ? String.format("  (steady step; basis refresh %.0f ms, every %d steps)", refresh,
+                            GALORE_GAP) : "");
             progress.flush();
             return row;
         } catch (RuntimeException e) {
@@ -158,8 +190,13 @@ final class OptimizerBenchmark {
                     .orElse("");
             progress.printf("tune4j bench: %,d params  %-14s failed: %s%n", count, id, why);
             progress.flush();
-            return new Row(count, id, Double.NaN, Double.NaN, Double.NaN, Double.NaN, why);
+            return failed(count, id, why);
         }
+    }
+
+    private static Row failed(long parameters, String id, String why) {
+        return new Row(parameters, id, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
+                Double.NaN, why);
     }
 
     /** {@link #COMPILE_STEPS} untimed steps of optimizer {@code id} on a small matrix of its own. */
@@ -184,7 +221,7 @@ final class OptimizerBenchmark {
      *
      * @return the step's nanoseconds
      */
-    private static long timedStep(Optimizer optimizer, TrainableParameter parameter, MemorySegment pattern,
+    static long timedStep(Optimizer optimizer, TrainableParameter parameter, MemorySegment pattern,
             MemorySegment gradient, int step) {
         MemorySegment.copy(pattern, 0, gradient, 0, gradient.byteSize());
         long start = System.nanoTime();
@@ -192,19 +229,26 @@ final class OptimizerBenchmark {
         return System.nanoTime() - start;
     }
 
-    private Row measureTriad(String id, Runnable triad, long count) {
+    private Row measureTriad(String id, Runnable triad, long count, ReferencePairing pairing) {
         double[] millis = new double[steps];
-        for (int step = 0; step < warmup + steps; step++) {
+        double[] ratios = new double[steps];
+        LongSupplier timed = () -> {
             long start = System.nanoTime();
             triad.run();
-            long elapsed = System.nanoTime() - start;
+            return System.nanoTime() - start;
+        };
+        for (int step = 0; step < warmup + steps; step++) {
+            long[] pair = pairing.pair(step, timed);
             if (step >= warmup) {
-                millis[step - warmup] = elapsed / 1e6;
+                millis[step - warmup] = pair[0] / 1e6;
+                ratios[step - warmup] = (double) pair[0] / pair[1];
             }
         }
-        Row row = new Row(count, id, RunStatistics.median(millis), Double.NaN, TRIAD_BYTES_PER_ELEMENT, Double.NaN, "");
-        progress.printf("tune4j bench: %,d params  %-14s %9.2f ms/step  %6.1f GB/s%n", count, id,
-                row.millisPerStep(), row.gigabytesPerSecond());
+        double[] ratio = ReferencePairing.summary(ratios);
+        Row row = new Row(count, id, RunStatistics.median(millis), Double.NaN, TRIAD_BYTES_PER_ELEMENT, Double.NaN,
+                ratio[0], ratio[1], ratio[2], "");
+        progress.printf("tune4j bench: %,d params  %-14s %9.2f ms/step  %6.1f GB/s  %.3f x %s%n", count, id,
+                row.millisPerStep(), row.gigabytesPerSecond(), row.ratio(), REFERENCE_ID);
         progress.flush();
         return row;
     }
@@ -264,39 +308,42 @@ final class OptimizerBenchmark {
      * and, per size, AdamW's bandwidth over the triad's on the kernel threads.
      */
     static void printTable(List<Row> rows, int steps, int threads, PrintWriter out) {
-        out.printf("%-13s %-14s %10s %10s %8s %8s %10s %8s%n", "params", "optimizer", "ms/step", "refresh ms",
-                "B/param", "GB/s", "time/" + REFERENCE_ID, "state B/param");
+        out.printf("%-13s %-14s %10s %10s %8s %8s %10s %8s %13s%n", "params", "optimizer", "ms/step", "refresh ms",
+                "B/param", "GB/s", "time/" + REFERENCE_ID, "state B/param", "pair range");
         for (Row row : rows) {
-            double reference = find(rows, row.parameters(), REFERENCE_ID).millisPerStep();
             if (!row.failure().isEmpty()) {
                 out.printf("%,13d %-14s failed: %s%n", row.parameters(), row.id(), row.failure());
                 continue;
             }
-            out.printf("%,13d %-14s %10.2f %10s %8.0f %8.1f %10s %8s%n", row.parameters(), row.id(),
+            out.printf("%,13d %-14s %10.2f %10s %8.0f %8.1f %10.3f %8s %13s%n", row.parameters(), row.id(),
                     row.millisPerStep(), Double.isNaN(row.refreshMillis()) ? "-"
                             : String.format("%.0f", row.refreshMillis()),
-                    row.bytesPerParameter(), row.gigabytesPerSecond(),
-                    Double.isNaN(reference) ? "-" : String.format("%.3f", row.millisPerStep() / reference),
+                    row.bytesPerParameter(), row.gigabytesPerSecond(), row.ratio(),
                     Double.isNaN(row.stateBytesPerParameter()) ? "-"
-                            : String.format("%.2f", row.stateBytesPerParameter()));
+                            : String.format("%.2f", row.stateBytesPerParameter()),
+                    row.id().equals(REFERENCE_ID) ? "-"
+                            : String.format("%.2f-%.2f", row.lowestRatio(), row.highestRatio()));
         }
         rows.stream().map(Row::parameters).distinct().forEach(parameters -> {
-            double ratio = find(rows, parameters, REFERENCE_ID).gigabytesPerSecond()
-                    / find(rows, parameters, TRIAD_ID).gigabytesPerSecond();
-            out.printf("%,13d params: %s bandwidth / %d-thread triad bandwidth = %.2f%n", parameters, REFERENCE_ID,
-                    threads, ratio);
+            // (32 B / t_adamw) / (12 B / t_triad), with the paired ratio t_triad / t_adamw
+            double ratio = (double) REFERENCE_BYTES_PER_PARAMETER / TRIAD_BYTES_PER_ELEMENT
+                    * find(rows, parameters, TRIAD_ID).ratio();
+            out.printf("%,13d params: %s bandwidth / %d-thread triad bandwidth = %.2f (paired)%n", parameters,
+                    REFERENCE_ID, threads, ratio);
         });
-        out.printf("ms/step: median of %d steps, %d kernel thread(s). B/param: bytes the rule must move per parameter"
+        out.printf("ms/step: median of %d steps, %d kernel thread(s). time/%s: median over the %d steps of the"
+                + " step's time over that of a %s step run beside it (alternating which runs first); pair range:"
+                + " the smallest and largest of those ratios. B/param: bytes the rule must move per parameter"
                 + " per step: optimizers 16 + 2 x state (read θ, g; write θ; zero g; read and write state; Adam = 32),"
                 + " triad 12 (read b, c; write a). GB/s = B/param x params / time. GaLore rows: randomized basis;"
                 + " ms/step is the steady step, refresh ms the first step's extra time (the basis refresh, every %d"
                 + " steps by default); their GB/s uses the same byte model and is only indicative.%n", steps, threads,
-                GALORE_GAP);
+                REFERENCE_ID, steps, REFERENCE_ID, GALORE_GAP);
     }
 
     /** The row of {@code id} at {@code parameters}, or a failed placeholder if there is none. */
     private static Row find(List<Row> rows, long parameters, String id) {
         return rows.stream().filter(row -> row.parameters() == parameters && row.id().equals(id)).findFirst()
-                .orElse(new Row(parameters, id, Double.NaN, Double.NaN, Double.NaN, Double.NaN, "not measured"));
+                .orElse(failed(parameters, id, "not measured"));
     }
 }

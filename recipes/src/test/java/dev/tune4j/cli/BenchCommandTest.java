@@ -34,7 +34,15 @@ class BenchCommandTest {
             assertEquals("-", cells[3], "no basis refresh outside GaLore in " + row);
             assertEquals("32", cells[4], "Adam's byte model in " + row);
             assertEquals("8.00", cells[7], "Adam's state bytes per parameter in " + row);
+            if (id.equals("adamw")) {
+                assertEquals("1.000", cells[6], "the reference's own ratio in " + row);
+                assertEquals("-", cells[8], "no pair range for the reference in " + row);
+            } else {
+                assertTrue(cells[8].matches("\\d+\\.\\d\\d-\\d+\\.\\d\\d"), "pair range in " + row);
+            }
         }
+        assertTrue(lines.getFirst().contains("pair range"), lines.getFirst());
+        assertTrue(result.out().contains("triad bandwidth = ") && result.out().contains("(paired)"), result.out());
         assertTrue(result.out().contains("Adam = 32"), result.out());
     }
 
