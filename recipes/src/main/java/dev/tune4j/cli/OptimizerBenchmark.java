@@ -332,7 +332,7 @@ final class OptimizerBenchmark {
                     REFERENCE_ID, threads, ratio);
         });
         out.printf("ms/step: median of %d steps, %d kernel thread(s). time/%s: median over the %d steps of the"
-                + " step's time over that of a %s step run beside it (alternating which runs first); pair range:"
+                + " step's time over that of the %s step run beside it (alternating which runs first); pair range:"
                 + " the smallest and largest of those ratios. B/param: bytes the rule must move per parameter"
                 + " per step: optimizers 16 + 2 x state (read θ, g; write θ; zero g; read and write state; Adam = 32),"
                 + " triad 12 (read b, c; write a). GB/s = B/param x params / time. GaLore rows: randomized basis;"
