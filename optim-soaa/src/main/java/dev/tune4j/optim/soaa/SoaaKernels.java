@@ -30,8 +30,15 @@ final class SoaaKernels {
             ? FloatVector.SPECIES_256 : FloatVector.SPECIES_PREFERRED;
     static final int LANES = SPECIES.length();
     private static final long VECTOR_BYTES = (long) LANES * Float.BYTES;
-    /** Vectors summed in float before the partial sums go into double (16 adds per lane). */
-    static final long CHUNK_ELEMENTS = 16L * LANES;
+    /**
+     * Vectors summed in float before the partial sums go into double (64 adds per lane). Every sum here is of
+     * non-negative terms, so a chunk's float sum is within 64 float roundings (relative 3.8e-6) of the exact one. The
+     * chunk's length sets the passes' cost in arithmetic: against 16 vectors, with the tensors in cache on one core,
+     * pass 1 took 0.22 instead of 0.37 ns per element and pass 2 0.58 instead of 0.77 (each chunk ends the JIT's
+     * unrolled loop and folds two sums); at 10M elements on two threads pass 1 took 4.0 instead of 4.5 ms and pass 2
+     * 3.9 instead of 4.9 ms. 128 vectors gained little more (0.19 and 0.56 ns).
+     */
+    static final long CHUNK_ELEMENTS = 64L * LANES;
     /** Elements per parallel task, a multiple of {@link #CHUNK_ELEMENTS}. */
     static final long TASK_ELEMENTS = 1L << 16;
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
