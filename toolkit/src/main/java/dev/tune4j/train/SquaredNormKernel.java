@@ -4,6 +4,7 @@ import dev.tune4j.optim.KernelThreads;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
+import java.util.List;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
@@ -40,29 +41,63 @@ final class SquaredNormKernel {
     }
 
     /**
-     * Σ g² over the {@code count} floats of {@code gradient}, in double. Tasks run two at a time on one thread, in
-     * lockstep ({@link #sumOfSquaresOfPair}): two streams from memory per thread instead of one read faster (a 22.5 M
-     * element tensor from a cold cache: 2.9 against 3.7 ms on 2 cores), and each task's sum is the same bits.
+     * Σ g² over the {@code count} floats of {@code gradient}, in double: {@link #sumsOfSquares} of one tensor.
      */
     static double sumOfSquares(MemorySegment gradient, long count) {
-        int tasks = KernelThreads.chunks(count, TASK_ELEMENTS);
-        double[] taskSums = new double[tasks]; // (tasks) Σ g² of each task
-        KernelThreads.forEachChunk(tasks, 2, (pair, firstTask, endTask) -> {
-            long from = firstTask * TASK_ELEMENTS;
-            if (endTask - firstTask == 2 && from + 2 * TASK_ELEMENTS <= count) {
-                sumOfSquaresOfPair(gradient, from, taskSums, (int) firstTask);
-            } else {
-                for (long task = firstTask; task < endTask; task++) {
-                    long start = task * TASK_ELEMENTS;
-                    taskSums[(int) task] = sumOfSquares(gradient, start, Math.min(count, start + TASK_ELEMENTS));
-                }
+        return sumsOfSquares(List.of(gradient), new long[] {count})[0];
+    }
+
+    /**
+     * Σ g² of each tensor, {@code counts[k]} floats of {@code gradients.get(k)}, in double: every tensor's tasks in one
+     * parallel run, so that a model's hundred-odd tensors cost one hand-over to the kernel threads instead of one each
+     * (MiniLM's 105 gradients: 3.2-3.7 ms tensor by tensor against 2.5-2.7 ms for one tensor of the same floats). Tasks
+     * run two at a time on one thread, in lockstep ({@link #sumOfSquaresOfPair}): two streams from memory per thread
+     * instead of one read faster (a 22.5 M element tensor from a cold cache: 2.9 against 3.7 ms on 2 cores), and each
+     * task's sum is the same bits. Each tensor's sum is its tasks' sums added in task order from 0, as documented above.
+     */
+    static double[] sumsOfSquares(List<MemorySegment> gradients, long[] counts) {
+        int tensors = gradients.size();
+        double[][] taskSums = new double[tensors][]; // (tensors)(tasks of the tensor) Σ g² of each task
+        int units = 0; // pairs of tasks (a tensor's last one may be a single task)
+        for (int k = 0; k < tensors; k++) {
+            int tasks = KernelThreads.chunks(counts[k], TASK_ELEMENTS);
+            taskSums[k] = new double[tasks];
+            units += (tasks + 1) / 2;
+        }
+        int[] unitTensor = new int[units]; // (units) the tensor of each unit
+        int[] unitTask = new int[units]; // (units) its first task
+        for (int k = 0, unit = 0; k < tensors; k++) {
+            for (int task = 0; task < taskSums[k].length; task += 2, unit++) {
+                unitTensor[unit] = k;
+                unitTask[unit] = task;
+            }
+        }
+        KernelThreads.forEachChunk(units, 1, (chunk, firstUnit, endUnit) -> {
+            for (int unit = (int) firstUnit; unit < endUnit; unit++) {
+                int k = unitTensor[unit];
+                sumsOfTaskPair(gradients.get(k), counts[k], unitTask[unit], taskSums[k]);
             }
         });
-        double sum = 0;
-        for (double taskSum : taskSums) {
-            sum += taskSum;
+        double[] sums = new double[tensors];
+        for (int k = 0; k < tensors; k++) {
+            for (double taskSum : taskSums[k]) {
+                sums[k] += taskSum;
+            }
         }
-        return sum;
+        return sums;
+    }
+
+    /** The sums of tasks {@code firstTask} and, if the tensor has it, the next into {@code sums}. */
+    private static void sumsOfTaskPair(MemorySegment gradient, long count, int firstTask, double[] sums) {
+        long from = firstTask * TASK_ELEMENTS;
+        if (firstTask + 1 < sums.length && from + 2 * TASK_ELEMENTS <= count) {
+            sumOfSquaresOfPair(gradient, from, sums, firstTask);
+            return;
+        }
+        for (int task = firstTask; task < Math.min(sums.length, firstTask + 2); task++) {
+            long start = task * TASK_ELEMENTS;
+            sums[task] = sumOfSquares(gradient, start, Math.min(count, start + TASK_ELEMENTS));
+        }
     }
 
     /**

@@ -16,7 +16,9 @@ import dev.tune4j.optim.Optimizer;
 import dev.tune4j.optim.ParameterRole;
 import dev.tune4j.optim.TensorMemory;
 import dev.tune4j.optim.TrainableParameter;
+import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
@@ -237,12 +239,22 @@ public final class TrainingStep {
      * on every core ({@link SquaredNormKernel}, the same bits on any thread count), added in parameter order.
      */
     static double globalNorm(List<TrainableParameter> parameters) {
-        double sum = 0;
+        List<MemorySegment> cpuGradients = new ArrayList<>();
+        long[] counts = new long[parameters.size()];
         for (TrainableParameter parameter : parameters) {
             NDArray gradient = parameter.gradient();
-            if (gradient.getDataType() == DataType.FLOAT32
-                    && gradient.getDevice().getDeviceType().equals(ai.djl.Device.Type.CPU)) {
-                sum += SquaredNormKernel.sumOfSquares(TensorMemory.of(gradient), gradient.size());
+            if (isCpuFloat32(gradient)) {
+                counts[cpuGradients.size()] = gradient.size();
+                cpuGradients.add(TensorMemory.of(gradient));
+            }
+        }
+        double[] cpuSums = SquaredNormKernel.sumsOfSquares(cpuGradients, Arrays.copyOf(counts, cpuGradients.size()));
+        double sum = 0;
+        int next = 0;
+        for (TrainableParameter parameter : parameters) {
+            NDArray gradient = parameter.gradient();
+            if (isCpuFloat32(gradient)) {
+                sum += cpuSums[next++];
             } else {
                 try (NDArray wide = gradient.toType(DataType.FLOAT64, true); NDArray squared = wide.square();
                         NDArray total = squared.sum()) {
@@ -251,5 +263,10 @@ public final class TrainingStep {
             }
         }
         return Math.sqrt(sum);
+    }
+
+    private static boolean isCpuFloat32(NDArray gradient) {
+        return gradient.getDataType() == DataType.FLOAT32
+                && gradient.getDevice().getDeviceType().equals(ai.djl.Device.Type.CPU);
     }
 }
