@@ -51,9 +51,10 @@ final class SquaredNormKernel {
      * Σ g² of each tensor, {@code counts[k]} floats of {@code gradients.get(k)}, in double: every tensor's tasks in one
      * parallel run, so that a model's hundred-odd tensors cost one hand-over to the kernel threads instead of one each
      * (MiniLM's 105 gradients on 2 threads: 3.5-3.7 ms tensor by tensor, 2.9-3.0 ms in one run, as for one tensor of
-     * the same floats). Tasks run two at a time on one thread, in lockstep ({@link #sumOfSquaresOfPair}): two streams from memory per thread
-     * instead of one read faster (a 22.5 M element tensor from a cold cache: 2.9 against 3.7 ms on 2 cores), and each
-     * task's sum is the same bits. Each tensor's sum is its tasks' sums added in task order from 0, as documented above.
+     * the same floats). Tasks run two at a time on one thread, in lockstep ({@link #sumOfSquaresOfPair}): two streams
+     * from memory per thread instead of one read faster (a 22.5 M element tensor from a cold cache: 2.9 against 3.7 ms
+     * on 2 cores), and each task's sum is the same bits. Each tensor's sum is its tasks' sums added in task order from
+     * 0, as documented above.
      */
     static double[] sumsOfSquares(List<MemorySegment> gradients, long[] counts) {
         int tensors = gradients.size();
