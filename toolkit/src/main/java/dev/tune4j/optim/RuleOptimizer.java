@@ -204,9 +204,9 @@ public final class RuleOptimizer<O extends RuleOptions> implements Optimizer {
     }
 
     /**
-     * Writes zeros over every gradient (NaN-safe, unlike subtracting it from itself): CPU memory in chunks on the kernel
-     * threads ({@link KernelThreads}), since one thread's stores do not fill the memory bandwidth, all tensors' chunks
-     * in one parallel run (one hand-over to the threads per step, not one per tensor: a model has a hundred-odd
+     * Writes zeros over every gradient (NaN-safe, unlike subtracting it from itself): CPU memory in chunks on the
+     * kernel threads ({@link KernelThreads}), since one thread's stores do not fill the memory bandwidth, all tensors'
+     * chunks in one parallel run (one hand-over to the threads per step, not one per tensor: a model has a hundred-odd
      * gradients, most of them small); other devices' by the engine.
      */
     private static void zero(List<TrainableParameter> parameters) {
