@@ -41,13 +41,6 @@ final class SquaredNormKernel {
     }
 
     /**
-     * Σ g² over the {@code count} floats of {@code gradient}, in double: {@link #sumsOfSquares} of one tensor.
-     */
-    static double sumOfSquares(MemorySegment gradient, long count) {
-        return sumsOfSquares(List.of(gradient), new long[] {count})[0];
-    }
-
-    /**
      * Σ g² of each tensor, {@code counts[k]} floats of {@code gradients.get(k)}, in double: every tensor's tasks in one
      * parallel run, so that a model's hundred-odd tensors cost one hand-over to the kernel threads instead of one each
      * (MiniLM's 105 gradients on 2 threads: 3.5-3.7 ms tensor by tensor, 2.9-3.0 ms in one run, as for one tensor of

@@ -18,7 +18,6 @@ import dev.tune4j.optim.TensorMemory;
 import dev.tune4j.optim.TrainableParameter;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
@@ -207,9 +206,7 @@ public final class TrainingStep {
     static double globalNorm(List<TrainableParameter> parameters, boolean engineOps) {
         boolean onDevice = engineOps;
         for (TrainableParameter parameter : parameters) {
-            NDArray gradient = parameter.gradient();
-            onDevice |= gradient.getDataType() != DataType.FLOAT32
-                    || !gradient.getDevice().getDeviceType().equals(ai.djl.Device.Type.CPU);
+            onDevice |= !isCpuFloat32(parameter.gradient());
         }
         return onDevice ? deviceNorm(parameters) : globalNorm(parameters);
     }
@@ -235,32 +232,21 @@ public final class TrainingStep {
     }
 
     /**
-     * Global L2 norm of the gradients, accumulated in double: each float32 CPU gradient's Σ g² by the vector kernel
-     * on every core ({@link SquaredNormKernel}, the same bits on any thread count), added in parameter order.
+     * Global L2 norm of float32 CPU gradients (what {@link #globalNorm(List, boolean)} hands it), accumulated in double:
+     * each gradient's Σ g² by the vector kernel on every core ({@link SquaredNormKernel}, all tensors in one parallel
+     * run, the same bits on any thread count), added in parameter order.
      */
     static double globalNorm(List<TrainableParameter> parameters) {
-        List<MemorySegment> cpuGradients = new ArrayList<>();
+        List<MemorySegment> gradients = new ArrayList<>(parameters.size());
         long[] counts = new long[parameters.size()];
-        for (TrainableParameter parameter : parameters) {
-            NDArray gradient = parameter.gradient();
-            if (isCpuFloat32(gradient)) {
-                counts[cpuGradients.size()] = gradient.size();
-                cpuGradients.add(TensorMemory.of(gradient));
-            }
+        for (int i = 0; i < counts.length; i++) {
+            NDArray gradient = parameters.get(i).gradient();
+            gradients.add(TensorMemory.of(gradient));
+            counts[i] = gradient.size();
         }
-        double[] cpuSums = SquaredNormKernel.sumsOfSquares(cpuGradients, Arrays.copyOf(counts, cpuGradients.size()));
         double sum = 0;
-        int next = 0;
-        for (TrainableParameter parameter : parameters) {
-            NDArray gradient = parameter.gradient();
-            if (isCpuFloat32(gradient)) {
-                sum += cpuSums[next++];
-            } else {
-                try (NDArray wide = gradient.toType(DataType.FLOAT64, true); NDArray squared = wide.square();
-                        NDArray total = squared.sum()) {
-                    sum += total.getDouble();
-                }
-            }
+        for (double tensorSum : SquaredNormKernel.sumsOfSquares(gradients, counts)) {
+            sum += tensorSum;
         }
         return Math.sqrt(sum);
     }

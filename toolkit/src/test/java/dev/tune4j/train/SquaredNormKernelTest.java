@@ -31,7 +31,8 @@ class SquaredNormKernelTest {
             for (int threads : KernelThreadCounts.TESTED) {
                 for (int call = 0; call < 3; call++) {
                     KernelThreadCounts.with(threads, () -> assertEquals(expected,
-                            SquaredNormKernel.sumOfSquares(memory, count), 0.0, threads + " threads"));
+                            SquaredNormKernel.sumsOfSquares(List.of(memory), new long[] {count})[0], 0.0,
+                            threads + " threads"));
                 }
             }
         }
